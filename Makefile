@@ -1,0 +1,63 @@
+# Decision Portal. `make run` serves the demo at http://127.0.0.1:5000; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export FLASK_APP := wsgi
+
+.PHONY: run serve install test test-fast test-db lint fmt i18n-extract i18n-update i18n-compile bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) i18n-compile
+
+# Plain HTTP on the loopback address: the session cookie cannot be Secure-only here.
+run: export PORTAL_SESSION_COOKIE_SECURE ?= false
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask portal seed-demo
+	@if [ ! -d "$${PORTAL_SEARCH_DIR:-$${PORTAL_INSTANCE_PATH:-instance}/search}" ]; then $(BIN)/flask portal reindex; fi
+	$(BIN)/flask portal drain-outbox
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Whole suite on SQLite (rules, services, web, search, e2e), then the database layers again on
+# every URL in PORTAL_TEST_DATABASE_URLS (space separated; .ci/run sets PostgreSQL and MariaDB).
+test: install
+	$(BIN)/pytest -q -p no:cacheprovider
+	@for url in $$PORTAL_TEST_DATABASE_URLS; do \
+	  echo "== database layers on $${url%%://*} =="; \
+	  PORTAL_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider \
+	    tests/services tests/web tests/search tests/test_migrations.py || exit 1; \
+	done
+
+test-fast: install
+	$(BIN)/pytest -q -p no:cacheprovider -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --ignore-dirs=".* .venv instance" \
+	  --sort-by-file -o translations/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -d translations --use-fuzzy --statistics 2>&1 | grep -v "^compiling" || true
+
+bench: install
+	@echo "See bench/README.md; benchmarks are run by hand."
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache translations/*/LC_MESSAGES/*.mo

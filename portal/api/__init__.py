@@ -1,0 +1,7 @@
+"""JSON API v1 (public contract)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from portal.api import decisions, governments, openapi  # noqa: E402,F401

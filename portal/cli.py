@@ -1,0 +1,142 @@
+"""``flask portal ...`` commands (public contract: Command line)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal import clock
+from portal.extensions import db
+from portal.permissions import Role
+
+portal_cli = AppGroup("portal", help="Decision Portal commands.")
+
+
+def progress_bar(label: str):
+    state = {"bar": None}
+
+    def update(done: int, total: int) -> None:
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(1)
+        if done >= total:
+            state["bar"].__exit__(None, None, None)
+
+    return update
+
+
+@portal_cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo data set (does nothing if already loaded)."""
+    from portal import demo
+
+    result = demo.seed(now=clock.now(), password=current_app.config.get("DEMO_PASSWORD"))
+    if result is None:
+        click.echo("Demo data already loaded; nothing to do.")
+        return
+    click.echo(f"Demo data loaded: {result.decisions} decisions, {result.users} staff accounts.")
+    click.echo("Demo staff accounts (for demonstration only; change them before any real use):")
+    for username, password, roles in result.credentials:
+        click.echo(f"  {username:<22} {password:<22} {roles}")
+
+
+@portal_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    from search.indexer import reindex as rebuild
+
+    count = rebuild(Path(current_app.config["SEARCH_DIR"]), progress_bar("Indexing"))
+    click.echo(f"Indexed {count} documents into {current_app.config['SEARCH_DIR']}.")
+
+
+@portal_cli.command("drain-outbox")
+@click.option("--limit", default=1000, show_default=True)
+def drain_outbox(limit: int) -> None:
+    """Process pending outbox rows (index updates, e-mails)."""
+    from portal.services import outbox
+    from portal.workers import register_handlers
+
+    register_handlers(current_app)
+    done, failed = outbox.drain(now=clock.now(), limit=limit)
+    click.echo(f"Processed {done} messages, {failed} failed, {outbox.pending_count()} pending.")
+
+
+@portal_cli.command("verify-audit")
+def verify_audit() -> None:
+    """Verify the hash chain of the audit log; exit 1 on any break."""
+    from portal.models.audit import AuditEntry
+    from portal.services.audit import verify_chain
+
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
+    problems = verify_chain()
+    if problems:
+        for p in problems[:50]:
+            click.echo(f"entry {p.seq}: {p.problem}", err=True)
+        click.echo(f"Audit log BROKEN: {len(problems)} problem(s) in {count} entries.", err=True)
+        sys.exit(1)
+    click.echo(f"Audit log verified: {count} entries, chain intact.")
+
+
+@portal_cli.command("create-user")
+@click.option("--username", prompt=True)
+@click.option("--name", "display_name", prompt="Display name")
+@click.option("--gov", default="chifeng", show_default=True, help="Government slug")
+@click.option(
+    "--department",
+    default="general-office",
+    show_default=True,
+    help="Department slug within the government",
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Role (repeatable)",
+)
+@click.option("--email", default=None)
+@click.password_option()
+def create_user(username, display_name, gov, department, roles, email, password) -> None:
+    """Create a staff account (asks for the password)."""
+    from flask_babel import force_locale, gettext
+
+    from portal.models.org import Department, Government
+    from portal.services.users import AccountError
+    from portal.services.users import create_user as create
+
+    dept = db.session.scalar(
+        sa.select(Department)
+        .join(Government)
+        .where(Government.slug == gov, Department.slug == department)
+    )
+    if dept is None:
+        raise click.BadParameter(f"no department {department!r} in government {gov!r}")
+    try:
+        role_values = [Role(r) for r in roles]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    try:
+        user = create(
+            username=username,
+            display_name=display_name,
+            password=password,
+            department=dept,
+            roles=role_values,
+            email=email,
+            actor="cli",
+            now=clock.now(),
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except AccountError as exc:
+        db.session.rollback()
+        with force_locale("en"):
+            raise click.ClickException(gettext(exc.message, **exc.params)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}) in {dept.name}.")

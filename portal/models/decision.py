@@ -1,0 +1,103 @@
+"""The decision item (重大行政决策事项) and its procedure record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.org import Department, Government
+from portal.models.types import StrEnumType, UTCDateTime, utcnow
+from portal.rules.stages import Category, Stage, Step, StepStatus
+
+
+class DecisionSource(StrEnum):
+    """PROC-11b: where a decision item was proposed."""
+
+    CATALOG = "catalog"  # listed in the annual catalog
+    GOVERNMENT_HEAD = "government_head"  # proposed by the government's leadership
+    DEPARTMENT = "department"  # proposed by a department or a lower government
+    NPC_CPPCC = "npc_cppcc"  # NPC deputies' suggestions, CPPCC members' proposals
+    PUBLIC = "public"  # written suggestions from citizens and organisations
+
+
+class Decision(db.Model):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    government_id: Mapped[int] = mapped_column(sa.ForeignKey("governments.id"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    category: Mapped[Category] = mapped_column(StrEnumType(Category, 40))
+    source: Mapped[DecisionSource] = mapped_column(
+        StrEnumType(DecisionSource, 30), default=DecisionSource.CATALOG
+    )
+    undertaking_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    executing_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    stage: Mapped[Stage] = mapped_column(StrEnumType(Stage, 30), index=True)
+    # 依法不予公开 (rules.md section 0, A7): never shown publicly; all internal gates still apply.
+    non_disclosable: Mapped[bool] = mapped_column(default=False)
+    non_disclosable_basis: Mapped[str] = mapped_column(sa.Text, default="")
+    is_complex: Mapped[bool] = mapped_column(default=False)  # EXP-13c, A20
+    high_public_concern: Mapped[bool] = mapped_column(default=False)  # PROC-37b, A32
+    public_feedback_contact: Mapped[str] = mapped_column(sa.String(200), default="")  # PROC-42b
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # PROC-38a, A33
+
+    government: Mapped[Government] = relationship()
+    undertaking_unit: Mapped[Department | None] = relationship(foreign_keys=[undertaking_unit_id])
+    lead_unit: Mapped[Department | None] = relationship(foreign_keys=[lead_unit_id])
+    executing_unit: Mapped[Department | None] = relationship(foreign_keys=[executing_unit_id])
+    steps: Mapped[list[ProcedureStep]] = relationship(
+        back_populates="decision",
+        cascade="all, delete-orphan",
+        order_by="(ProcedureStep.started_at, ProcedureStep.id)",
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return not self.non_disclosable
+
+    def step(self, step: Step) -> ProcedureStep | None:
+        rows = [s for s in self.steps if s.step == step]
+        return rows[-1] if rows else None
+
+    def __repr__(self) -> str:
+        return f"<Decision {self.id} {self.stage}>"
+
+
+class ProcedureStep(db.Model):
+    """One step of the procedure record: when it started, when it ended, how.
+
+    A step can run more than once (``round``) when a meeting sends the draft back
+    (修改后再次讨论, PROC-35c / A11).
+    """
+
+    __tablename__ = "procedure_steps"
+    __table_args__ = (sa.UniqueConstraint("decision_id", "step", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    step: Mapped[Step] = mapped_column(StrEnumType(Step, 40))
+    round: Mapped[int] = mapped_column(default=1)
+    status: Mapped[StepStatus] = mapped_column(
+        StrEnumType(StepStatus, 30), default=StepStatus.IN_PROGRESS
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Mandatory for waived_with_explanation (PROC-29a(4)) and for overrides (rules.md A4).
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    decision: Mapped[Decision] = relationship(back_populates="steps")
+
+    def __repr__(self) -> str:
+        return f"<ProcedureStep {self.decision_id}/{self.step}#{self.round} {self.status}>"

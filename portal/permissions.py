@@ -1,0 +1,105 @@
+"""Roles, permissions and object-level checks for the back office.
+
+Deny by default: a permission not granted to one of the user's roles is refused, and every
+object is scoped to the user's own government (security.md: a county official never reads or
+changes another county's records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any
+
+
+class Role(StrEnum):
+    SYSTEM_ADMIN = "system_admin"
+    GOVERNMENT_OFFICE = "government_office"
+    UNDERTAKING_STAFF = "undertaking_staff"
+    LEGALITY_REVIEWER = "legality_reviewer"
+    MODERATOR = "moderator"
+    SUPERVISION_OFFICER = "supervision_officer"
+    EVALUATOR = "evaluator"
+
+
+class Permission(StrEnum):
+    DASHBOARD_VIEW = "dashboard_view"
+    DECISION_VIEW = "decision_view"
+    DECISION_CREATE = "decision_create"
+    DECISION_EDIT = "decision_edit"
+    DECISION_PUBLISH = "decision_publish"
+    CATALOG_MANAGE = "catalog_manage"
+    OPINION_MODERATE = "opinion_moderate"
+    OPINION_ANSWER = "opinion_answer"
+    LEGALITY_REVIEW = "legality_review"
+    SUPERVISION_MANAGE = "supervision_manage"
+    EVALUATION_MANAGE = "evaluation_manage"
+    AUDIT_VIEW = "audit_view"
+    USER_MANAGE = "user_manage"
+
+
+P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # A system administrator runs accounts and the audit log, not the procedure itself, and is
+    # not a moderator (separation of duties).
+    Role.SYSTEM_ADMIN: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.AUDIT_VIEW, P.USER_MANAGE}),
+    Role.GOVERNMENT_OFFICE: frozenset(
+        {
+            P.DASHBOARD_VIEW,
+            P.DECISION_VIEW,
+            P.DECISION_CREATE,
+            P.DECISION_EDIT,
+            P.DECISION_PUBLISH,
+            P.CATALOG_MANAGE,
+            P.AUDIT_VIEW,
+        }
+    ),
+    Role.UNDERTAKING_STAFF: frozenset(
+        {P.DASHBOARD_VIEW, P.DECISION_VIEW, P.DECISION_EDIT, P.OPINION_ANSWER}
+    ),
+    Role.LEGALITY_REVIEWER: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.LEGALITY_REVIEW}),
+    Role.MODERATOR: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.OPINION_MODERATE}),
+    Role.SUPERVISION_OFFICER: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.SUPERVISION_MANAGE}),
+    Role.EVALUATOR: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.EVALUATION_MANAGE}),
+}
+
+
+def permissions_of(user: Any) -> frozenset[Permission]:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return frozenset()
+    granted: set[Permission] = set()
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def same_government(user: Any, obj: Any) -> bool:
+    """Object-level scope: the object belongs to the user's own government."""
+    gov_id = getattr(obj, "government_id", None)
+    return gov_id is not None and gov_id == user.government_id
+
+
+def can(user: Any, perm: Permission, obj: Any = None) -> bool:
+    if perm not in permissions_of(user):
+        return False
+    return obj is None or same_government(user, obj)
+
+
+def require(perm: Permission) -> Callable:
+    """View decorator: 403 unless the current user holds ``perm``."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from flask import abort
+            from flask_login import current_user
+
+            if not can(current_user, perm):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.required_permission = perm  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -1,0 +1,7 @@
+"""Public site blueprints (no login)."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from portal.public import catalogs, decisions, home, pages, search  # noqa: E402,F401

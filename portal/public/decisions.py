@@ -1,0 +1,63 @@
+"""The decision column (PART-6a): list with filters, and one decision's dossier."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, render_template, request
+
+from portal import clock
+from portal.extensions import db
+from portal.models.org import Government
+from portal.public import bp
+from portal.public._util import enum_arg, int_arg, page_args, pages
+from portal.rules.stages import Category, Stage
+from portal.services import decisions as decision_service
+
+
+@bp.get("/decisions")
+def decision_list():
+    page, per_page = page_args(20, 50)
+    gov = _gov_slug()
+    filters = decision_service.DecisionFilters(
+        gov=gov,
+        year=int_arg("year"),
+        stage=enum_arg("stage", Stage),
+        category=enum_arg("category", Category),
+    )
+    items, total = decision_service.list_public_decisions(filters, page=page, per_page=per_page)
+    governments = db.session.scalars(sa.select(Government).order_by(Government.sort_order)).all()
+    years = decision_service.public_years()
+    return render_template(
+        "public/decision_list.html",
+        items=items,
+        total=total,
+        page=page,
+        page_count=pages(total, per_page),
+        filters=filters,
+        governments=governments,
+        current_gov=gov,
+        years=years,
+        stages=list(Stage),
+        categories=list(Category),
+    )
+
+
+def _gov_slug() -> str | None:
+    slug = request.args.get("gov", "").strip()
+    return slug if slug and slug.isascii() and slug.replace("-", "").isalnum() else None
+
+
+@bp.get("/decisions/<int:decision_id>")
+def decision_show(decision_id: int):
+    decision = decision_service.get_public_decision(decision_id)
+    if decision is None:
+        abort(404)
+    consultation = decision_service.current_consultation(decision)
+    return render_template(
+        "public/decision_show.html",
+        decision=decision,
+        timeline=decision_service.public_timeline(decision),
+        consultation=consultation,
+        consultation_open=bool(consultation and consultation.is_open(clock.now())),
+        documents=decision_service.public_documents(decision),
+    )

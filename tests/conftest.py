@@ -1,0 +1,113 @@
+"""Shared fixtures: an app on a database built by the migrations, cleaned after each test.
+
+The database is SQLite in a temporary folder unless PORTAL_TEST_DATABASE_URL names another
+(`.ci/run` sets PostgreSQL and MariaDB URLs). The schema is always created by running the
+Alembic migrations, so every test also exercises them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from portal import clock, create_app
+from portal.config import TestConfig
+from portal.extensions import db
+
+# A fixed "now" for deterministic tests: Thursday 26 November 2026, 10:00 Beijing time.
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+DEMO_PASSWORD = "Demo-Password-For-Tests-2026"
+
+
+def _reset_schema(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = db.engine
+        meta = sa.MetaData()
+        meta.reflect(bind=engine)
+        if meta.tables:
+            with engine.begin() as conn:
+                if engine.dialect.name in ("mysql", "mariadb"):
+                    conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=0"))
+                    for table in meta.tables.values():
+                        conn.execute(sa.text(f"DROP TABLE IF EXISTS `{table.name}`"))
+                    conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
+                else:
+                    meta.drop_all(bind=conn)
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    config = TestConfig(instance, os.environ.get("PORTAL_TEST_DATABASE_URL"))
+    application = create_app(config)
+    _reset_schema(application)
+    return application
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        mysql = db.engine.dialect.name in ("mysql", "mariadb")
+        with db.engine.begin() as conn:
+            if mysql:  # MariaDB checks a self-referencing key row by row
+                conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=0"))
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+            if mysql:
+                conn.execute(sa.text("SET FOREIGN_KEY_CHECKS=1"))
+            conn.execute(
+                sa.text("INSERT INTO audit_heads (id, last_seq, last_hash) VALUES (1, 0, :h)"),
+                {"h": "0" * 64},
+            )
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context on an empty database (clean again afterwards), the clock at NOW."""
+    clock.freeze(NOW)
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+    clock.freeze(None)
+    _clean(app)
+
+
+@pytest.fixture
+def client(ctx):
+    return ctx.test_client()
+
+
+@pytest.fixture
+def runner(ctx):
+    return ctx.test_cli_runner()
+
+
+@pytest.fixture
+def demo(ctx):
+    """The demo data set, loaded at NOW with a known staff password."""
+    from portal import demo as demo_module
+
+    result = demo_module.seed(now=NOW, password=DEMO_PASSWORD)
+    assert result is not None
+    return result
+
+
+def login(client, username: str, password: str = DEMO_PASSWORD):
+    return client.post(
+        "/admin/login", data={"username": username, "password": password}, follow_redirects=False
+    )
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags stripped and whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
