@@ -45,8 +45,8 @@ def load_secret_key(folder: Path) -> str:
 class Config:
     """Production defaults. Every value can be set through ``PORTAL_<NAME>``."""
 
-    def __init__(self) -> None:
-        folder = instance_path()
+    def __init__(self, instance: Path | None = None) -> None:
+        folder = instance or instance_path()
         self.INSTANCE_PATH = str(folder)
         self.SECRET_KEY = load_secret_key(folder)
         self.SQLALCHEMY_DATABASE_URI = env("DATABASE_URL") or f"sqlite:///{folder / 'portal.db'}"
@@ -109,8 +109,7 @@ class TestConfig(Config):
     __test__ = False
 
     def __init__(self, instance: Path, database_url: str | None = None) -> None:
-        os.environ["PORTAL_INSTANCE_PATH"] = str(instance)
-        super().__init__()
+        super().__init__(instance)
         self.TESTING = True
         self.SECRET_KEY = "test-" + secrets.token_hex(8)
         url = database_url or f"sqlite:///{instance / 'test.db'}"

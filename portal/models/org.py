@@ -44,6 +44,12 @@ class Government(db.Model):
     def display_name(self, locale: str) -> str:
         return self.name if locale.startswith("zh") else self.name_en
 
+    def full_name(self, locale: str) -> str:
+        """The body's formal name, as the site header shows it: 赤峰市人民政府."""
+        if locale.startswith("zh"):
+            return f"{self.name}人民政府"
+        return f"{self.name_en} People's Government"
+
     def __repr__(self) -> str:
         return f"<Government {self.slug}>"
 
