@@ -45,28 +45,27 @@ def live_server(tmp_path_factory):
         subprocess.run(
             [BIN / "flask", *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
         )
-    log = open(instance / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/api/v1/governments", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    with open(instance / "gunicorn.log", "w") as log:
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/v1/governments", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            server.terminate()
+            pytest.fail("gunicorn did not start: " + (instance / "gunicorn.log").read_text())
+        yield base
         server.terminate()
-        pytest.fail("gunicorn did not start: " + (instance / "gunicorn.log").read_text())
-    yield base
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
