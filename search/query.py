@@ -10,12 +10,19 @@ from pathlib import Path
 
 from markupsafe import escape
 from whoosh import index
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import Term
 
 log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 200
+
+
+class MarkFormatter(HtmlFormatter):
+    """Matched terms as plain ``<mark>``; the surrounding text is HTML-escaped by Whoosh."""
+
+    def format_token(self, text, token, replace=False):
+        return "<mark>" + escape(get_text(text, token, replace)) + "</mark>"
 
 
 class SearchUnavailable(RuntimeError):
@@ -50,11 +57,13 @@ class Searcher:
     def _current(self):
         with self._lock:
             try:
-                if self._searcher is None:
+                if self._searcher is None or not self._searcher.up_to_date():
+                    # Reopen rather than Searcher.refresh(): refresh() reuses segment readers
+                    # and misses documents deleted from an existing segment, which would keep
+                    # a withdrawn item findable. The old searcher is not closed here: another
+                    # thread may still be reading from it; it is released when unreferenced.
                     self._ix = index.open_dir(str(self.search_dir))
                     self._searcher = self._ix.searcher()
-                elif not self._searcher.up_to_date():
-                    self._searcher = self._searcher.refresh()
             except Exception as exc:
                 self._searcher = None
                 log.error(
@@ -84,7 +93,7 @@ class Searcher:
         except ValueError:
             return Results([], 0, page, per_page)
         page_obj.results.fragmenter = ContextFragmenter(maxchars=160, surround=40)
-        page_obj.results.formatter = HtmlFormatter(tagname="mark", classname="", termclass="")
+        page_obj.results.formatter = MarkFormatter()
         hits = []
         for hit in page_obj:
             # Whoosh's formatter escapes what it returns; the fallback must be escaped here.
