@@ -56,6 +56,11 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     merged = {**conf_args, **options()}
     with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild tables; SQLite would refuse to drop a referenced table
+            # while foreign keys are enforced. The PRAGMA only works outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, **merged)
         with context.begin_transaction():
             context.run_migrations()

@@ -35,6 +35,10 @@ class Permission(StrEnum):
     LEGALITY_REVIEW = "legality_review"
     SUPERVISION_MANAGE = "supervision_manage"
     EVALUATION_MANAGE = "evaluation_manage"
+    DELIBERATION_RECORD = "deliberation_record"  # only the government office
+    PROCEDURE_EXIT = "procedure_exit"  # reject, suspend, terminate, close
+    CALENDAR_MANAGE = "calendar_manage"
+    ARCHIVE_EXPORT = "archive_export"
     AUDIT_VIEW = "audit_view"
     USER_MANAGE = "user_manage"
 
@@ -43,7 +47,9 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # A system administrator runs accounts and the audit log, not the procedure itself, and is
     # not a moderator (separation of duties).
-    Role.SYSTEM_ADMIN: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.AUDIT_VIEW, P.USER_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {P.DASHBOARD_VIEW, P.DECISION_VIEW, P.AUDIT_VIEW, P.USER_MANAGE, P.CALENDAR_MANAGE}
+    ),
     Role.GOVERNMENT_OFFICE: frozenset(
         {
             P.DASHBOARD_VIEW,
@@ -52,11 +58,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.DECISION_EDIT,
             P.DECISION_PUBLISH,
             P.CATALOG_MANAGE,
+            P.DELIBERATION_RECORD,
+            P.PROCEDURE_EXIT,
+            P.CALENDAR_MANAGE,
+            P.ARCHIVE_EXPORT,
             P.AUDIT_VIEW,
         }
     ),
     Role.UNDERTAKING_STAFF: frozenset(
-        {P.DASHBOARD_VIEW, P.DECISION_VIEW, P.DECISION_EDIT, P.OPINION_ANSWER}
+        {P.DASHBOARD_VIEW, P.DECISION_VIEW, P.DECISION_EDIT, P.OPINION_ANSWER, P.ARCHIVE_EXPORT}
     ),
     Role.LEGALITY_REVIEWER: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.LEGALITY_REVIEW}),
     Role.MODERATOR: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.OPINION_MODERATE}),

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.org import Department, Government
 from portal.models.types import StrEnumType, UTCDateTime, utcnow
+from portal.rules.enums import InitiateDecision, ScopeExclusion
 from portal.rules.stages import Category, Stage, Step, StepStatus
+
+# PROC-12a: further undertaking units besides the main one (a lead unit is then required).
+decision_units = sa.Table(
+    "decision_units",
+    db.metadata,
+    sa.Column("decision_id", sa.ForeignKey("decisions.id"), primary_key=True),
+    sa.Column("department_id", sa.ForeignKey("departments.id"), primary_key=True),
+)
 
 
 class DecisionSource(StrEnum):
@@ -50,11 +59,38 @@ class Decision(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # PROC-38a, A33
+    # Initiation (PROC-3b, PROC-11, A42).
+    initiate_decision: Mapped[InitiateDecision | None] = mapped_column(
+        StrEnumType(InitiateDecision, 20)
+    )
+    initiated_on: Mapped[date | None] = mapped_column(sa.Date)
+    initiation_ref: Mapped[str] = mapped_column(sa.String(100), default="")
+    scope_exclusion: Mapped[ScopeExclusion | None] = mapped_column(StrEnumType(ScopeExclusion, 30))
+    out_of_scope_confirmed: Mapped[bool] = mapped_column(default=False)
+    # Flags that switch conditional rules on (PART-5b, PART-14a, PROC-29b/34b, PROC-28e).
+    affects_enterprise_operations: Mapped[bool] = mapped_column(default=False)
+    affects_specific_group: Mapped[bool] = mapped_column(default=False)
+    specific_group_heard: Mapped[bool] = mapped_column(default=False)
+    affects_market_entities: Mapped[bool] = mapped_column(default=False)
+    fair_competition_review_done: Mapped[bool] = mapped_column(default=False)
+    is_exploratory_reform: Mapped[bool] = mapped_column(default=False)
+    # PROC-28a: the unit's preliminary legality review and its collective discussion.
+    internal_legal_review_on: Mapped[date | None] = mapped_column(sa.Date)
+    internal_legal_review_opinion: Mapped[str] = mapped_column(sa.Text, default="")
+    internal_discussion_on: Mapped[date | None] = mapped_column(sa.Date)
+    internal_discussion_minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Publication and filing (PROC-37, PROC-38, A41) and archive (PROC-39).
+    publication_channels: Mapped[str] = mapped_column(sa.Text, default="")  # one per line
+    filed_on: Mapped[date | None] = mapped_column(sa.Date)
+    filing_ref: Mapped[str] = mapped_column(sa.String(100), default="")
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    execution_completed_on: Mapped[date | None] = mapped_column(sa.Date)  # PROC-40b
 
     government: Mapped[Government] = relationship()
     undertaking_unit: Mapped[Department | None] = relationship(foreign_keys=[undertaking_unit_id])
     lead_unit: Mapped[Department | None] = relationship(foreign_keys=[lead_unit_id])
     executing_unit: Mapped[Department | None] = relationship(foreign_keys=[executing_unit_id])
+    co_units: Mapped[list[Department]] = relationship(secondary=decision_units)
     steps: Mapped[list[ProcedureStep]] = relationship(
         back_populates="decision",
         cascade="all, delete-orphan",
@@ -64,6 +100,11 @@ class Decision(db.Model):
     @property
     def is_public(self) -> bool:
         return not self.non_disclosable
+
+    @property
+    def undertaking_units(self) -> list[Department]:
+        units = [self.undertaking_unit] if self.undertaking_unit else []
+        return units + [u for u in self.co_units if u not in units]
 
     def step(self, step: Step) -> ProcedureStep | None:
         rows = [s for s in self.steps if s.step == step]

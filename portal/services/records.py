@@ -1,0 +1,71 @@
+"""Editing stage records: one audited function for every form in the back office."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from portal.extensions import db
+from portal.models.decision import Decision
+from portal.services import audit
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def update_record(
+    record: Any,
+    changes: dict[str, Any],
+    *,
+    decision: Decision,
+    actor,
+    now: datetime,
+    action: str,
+    ip: str = "",
+) -> dict[str, tuple[Any, Any]]:
+    """Apply ``changes`` to ``record`` and audit what changed (before/after). Flushes.
+
+    Returns the changed fields. A record that is new (no id yet) is added to the session.
+    """
+    is_new = getattr(record, "id", None) is None
+    changed: dict[str, tuple[Any, Any]] = {}
+    for name, value in changes.items():
+        old = getattr(record, name)
+        if is_new or _plain(old) != _plain(value):
+            changed[name] = (old, value)
+            setattr(record, name, value)
+    if is_new:
+        db.session.add(record)
+    if not changed and not is_new:
+        return {}
+    decision.updated_at = now
+    db.session.flush()
+    audit.record(
+        action,
+        actor=actor,
+        now=now,
+        obj=decision,
+        before={k: _plain(v[0]) for k, v in changed.items()} if not is_new else None,
+        after={"record": f"{record.__tablename__}:{record.id}"}
+        | {k: _plain(v[1]) for k, v in changed.items()},
+        ip=ip,
+    )
+    return changed
+
+
+def delete_record(
+    record: Any, *, decision: Decision, actor, now: datetime, action: str, ip: str = ""
+) -> None:
+    snapshot = {c.key: _plain(getattr(record, c.key)) for c in record.__table__.columns}
+    db.session.delete(record)
+    decision.updated_at = now
+    db.session.flush()
+    audit.record(action, actor=actor, now=now, obj=decision, before=snapshot, ip=ip)
