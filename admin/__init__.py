@@ -48,4 +48,21 @@ def _stamp(value) -> datetime | None:
     return datetime.fromtimestamp(value, UTC)
 
 
-from admin import auth, dashboard  # noqa: E402,F401
+@bp.context_processor
+def _admin_context():
+    from flask import current_app
+
+    from admin._helpers import SECTIONS
+
+    return {"admin_sections": SECTIONS, "view_functions": current_app.view_functions}
+
+
+from admin import (  # noqa: E402,F401
+    archive,
+    auth,
+    calendar,
+    dashboard,
+    procedure,
+    stages_early,
+    stages_late,
+)

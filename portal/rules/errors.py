@@ -23,7 +23,7 @@ class RuleViolation(Exception):  # a domain term, not an "Error" suffix
     """
 
     def __init__(self, rule: str, message: str, *, field: str | None = None, **params: Any) -> None:
-        self.rule = rule
+        self.rule = rule  # "" for a plain input error raised outside the rules
         self.message = message
         self.field = field
         self.params = params

@@ -1,0 +1,3 @@
+"""Back-office screens (being written)."""
+
+from admin import bp  # noqa: F401
