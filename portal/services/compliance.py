@@ -233,7 +233,7 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
             LegalityPause.received_on.is_(None),
             LegalityPause.due_on.is_not(None),
         )
-    ).tuples():
+    ):
         add(
             pause.due_on,
             "PROC-29c",

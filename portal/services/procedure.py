@@ -57,7 +57,7 @@ Target = Step | Stage
 def work_calendar() -> WorkCalendar:
     """The working-day calendar with the admin overrides (for years the library lacks)."""
     rows = db.session.execute(sa.select(WorkdayOverride.day, WorkdayOverride.is_working_day))
-    return WorkCalendar(dict(rows.tuples().all()))
+    return WorkCalendar({row.day: row.is_working_day for row in rows})
 
 
 # -- records ------------------------------------------------------------------------------------
