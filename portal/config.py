@@ -57,6 +57,7 @@ class Config:
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
+        self.PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "10") or 0)
         self.MAIL_DIR = env("MAIL_DIR") or str(folder / "outbox-mail")
         self.MAIL_SERVER = env("MAIL_SERVER")
         self.MAIL_PORT = int(env("MAIL_PORT", "25") or 25)
@@ -121,3 +122,4 @@ class TestConfig(Config):
         self.PREFERRED_URL_SCHEME = "http"
         # Cheap hashing in tests; test_users asserts the production default separately.
         self.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name
+        self.PAGE_CACHE_SECONDS = 0  # tests see every change at once; test_page_cache turns it on

@@ -10,6 +10,7 @@ from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
 from portal.models.decision import Decision
 from portal.public._util import enum_arg, int_arg, page_args
+from portal.public.cache import cached_page
 from portal.rules.stages import Category, Stage
 from portal.services import decisions as decision_service
 
@@ -30,6 +31,7 @@ def summary(d: Decision) -> dict:
 
 
 @bp.get("/decisions")
+@cached_page
 def decision_list():
     page, per_page = page_args(20, 100)
     for name, enum_cls in (("stage", Stage), ("category", Category)):
@@ -55,6 +57,7 @@ def decision_list():
 
 
 @bp.get("/decisions/<int:decision_id>")
+@cached_page
 def decision_show(decision_id: int):
     d = decision_service.get_public_decision(decision_id)
     if d is None:

@@ -8,9 +8,11 @@ from portal.api import bp
 from portal.api._json import cached_json
 from portal.extensions import db
 from portal.models.org import Government
+from portal.public.cache import cached_page
 
 
 @bp.get("/governments")
+@cached_page
 def governments():
     rows = db.session.scalars(sa.select(Government).order_by(Government.sort_order)).all()
     by_id = {g.id: g for g in rows}

@@ -10,11 +10,13 @@ from portal.extensions import db
 from portal.models.org import Government
 from portal.public import bp
 from portal.public._util import enum_arg, int_arg, page_args, pages
+from portal.public.cache import cached_page
 from portal.rules.stages import Category, Stage
 from portal.services import decisions as decision_service
 
 
 @bp.get("/decisions")
+@cached_page
 def decision_list():
     page, per_page = page_args(20, 50)
     gov = _gov_slug()
@@ -48,6 +50,7 @@ def _gov_slug() -> str | None:
 
 
 @bp.get("/decisions/<int:decision_id>")
+@cached_page
 def decision_show(decision_id: int):
     decision = decision_service.get_public_decision(decision_id)
     if decision is None:

@@ -9,10 +9,12 @@ from portal import clock
 from portal.extensions import db
 from portal.models.org import Government
 from portal.public import bp
+from portal.public.cache import cached_page
 from portal.services import decisions as decision_service
 
 
 @bp.get("/")
+@cached_page
 def home():
     now = clock.now()
     return render_template(
