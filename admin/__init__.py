@@ -62,6 +62,7 @@ from admin import (  # noqa: E402,F401
     auth,
     calendar,
     dashboard,
+    decisions,
     procedure,
     stages_early,
     stages_late,

@@ -1,3 +1,101 @@
-"""Back-office screens (being written)."""
+"""The archive package of a decision (PROC-39a): what it holds, and its download."""
 
-from admin import bp  # noqa: F401
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from admin import bp
+from admin._helpers import actor, client_ip, decision_or_404
+from portal import clock
+from portal.extensions import db
+from portal.permissions import Permission, can, require
+from portal.rules import records
+from portal.rules.transitions import FINAL_EXITS
+from portal.services import archive
+from portal.services.records import update_record
+
+# Zero-width and bidi control characters never go into a file name (security.md).
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def download_name(title: str, decision_id: int, day) -> str:
+    name = unicodedata.normalize("NFC", title)
+    name = _UNSAFE.sub("_", _INVISIBLE.sub("", name)).strip(" ._") or f"decision-{decision_id}"
+    return f"{name[:80]}-归档-{day.isoformat()}.zip"
+
+
+@bp.get("/decisions/<int:decision_id>/archive")
+@require(Permission.DECISION_VIEW)
+def decision_archive(decision_id: int):
+    return _archive_page(decision_or_404(decision_id))
+
+
+def _archive_page(decision, errors=None, status: int = 200):
+    files = archive.package_files(decision)
+    documents = {f.path: f for f in archive.document_files(decision)}
+    descriptions = dict(archive.RECORD_FILES)
+    return render_template(
+        "admin/archive.html",
+        decision=decision,
+        files=files,
+        documents=documents,
+        descriptions=descriptions,
+        audit_count=len(archive.audit_entries(decision)),
+        notes=[archive.OPINIONS_NOTE],
+        can_export=can(current_user, Permission.ARCHIVE_EXPORT, decision),
+        errors=errors or [],
+    ), status
+
+
+@bp.post("/decisions/<int:decision_id>/archive.zip")
+@require(Permission.ARCHIVE_EXPORT)
+def decision_archive_download(decision_id: int):
+    decision = decision_or_404(decision_id, Permission.ARCHIVE_EXPORT)
+    now = clock.now()
+    data = archive.build_archive(decision, actor=actor(), now=now, ip=client_ip())
+    db.session.commit()
+    name = download_name(decision.title, decision.id, clock.local_today())
+    fallback = f"decision-{decision.id}-archive.zip"
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/decisions/<int:decision_id>/archive/complete")
+@require(Permission.ARCHIVE_EXPORT)
+def decision_archive_complete(decision_id: int):
+    """PROC-39a: record that the whole-process archive is complete."""
+    decision = decision_or_404(decision_id, Permission.ARCHIVE_EXPORT)
+    violations = records.archive_completion_violations(
+        filed=decision.filed_on is not None,
+        ended=decision.stage in FINAL_EXITS,
+    )
+    if violations:
+        return _archive_page(decision, violations, 422)
+    now = clock.now()
+    update_record(
+        decision,
+        {"archived_at": now},
+        decision=decision,
+        actor=actor(),
+        now=now,
+        action="archive.complete",
+        ip=client_ip(),
+    )
+    db.session.commit()
+    flash(_("The archive is recorded as complete. Complete the archiving step in the overview."))
+    return redirect(url_for("admin.decision_archive", decision_id=decision.id))

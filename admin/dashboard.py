@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from admin import bp
-from portal.permissions import Permission, require
+from portal.permissions import Permission, can, require
 from portal.services import decisions as decision_service
 
 
@@ -16,4 +16,5 @@ def dashboard():
     return render_template(
         "admin/dashboard.html",
         decisions=decision_service.staff_decisions(current_user.government_id),
+        can_create=can(current_user, Permission.DECISION_CREATE),
     )

@@ -34,9 +34,21 @@ def free_port() -> int:
 
 def serve(app: str, env: dict, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            BIN / "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
@@ -58,7 +70,10 @@ def to_ms(value: str) -> float:
 def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     if "Latency Distribution" not in out:
         raise SystemExit(f"wrk could not measure {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
@@ -78,23 +93,32 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     instance = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    env = {**os.environ, "FLASK_APP": "wsgi", "PORTAL_INSTANCE_PATH": str(instance),
-           "PORTAL_RATELIMIT_ENABLED": "false", "PORTAL_SESSION_COOKIE_SECURE": "false",
-           "PORTAL_WORKERS": "2", "PORTAL_DEMO_PASSWORD": "bench-password-2026"}
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "PORTAL_RATELIMIT_ENABLED": "false",
+        "PORTAL_SESSION_COOKIE_SECURE": "false",
+        "PORTAL_WORKERS": "2",
+        "PORTAL_DEMO_PASSWORD": "bench-password-2026",
+    }
     env.pop("PORTAL_DATABASE_URL", None)
     for cmd in (["db", "upgrade"], ["portal", "seed-demo"], ["portal", "reindex"]):
-        subprocess.run([BIN / "flask", *cmd], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run([BIN / "flask", *cmd], cwd=ROOT, env=env, check=True, capture_output=True)
     port_base, port_app = free_port(), free_port()
     base = serve("bench.baseline_app:app", env, port_base)
     app = serve("wsgi:app", env, port_app)
     decision = 1
-    targets = [("baseline (one route)", f"http://127.0.0.1:{port_base}/"),
-               ("home /", f"http://127.0.0.1:{port_app}/"),
-               ("decision list /decisions", f"http://127.0.0.1:{port_app}/decisions"),
-               (f"decision page /decisions/{decision}",
-                f"http://127.0.0.1:{port_app}/decisions/{decision}"),
-               ("API /api/v1/decisions", f"http://127.0.0.1:{port_app}/api/v1/decisions")]
+    targets = [
+        ("baseline (one route)", f"http://127.0.0.1:{port_base}/"),
+        ("home /", f"http://127.0.0.1:{port_app}/"),
+        ("decision list /decisions", f"http://127.0.0.1:{port_app}/decisions"),
+        (
+            f"decision page /decisions/{decision}",
+            f"http://127.0.0.1:{port_app}/decisions/{decision}",
+        ),
+        ("API /api/v1/decisions", f"http://127.0.0.1:{port_app}/api/v1/decisions"),
+    ]
     try:
         for _, url in targets:  # warm up
             wrk(url, 2, 8)
@@ -106,11 +130,14 @@ def main() -> None:
         base.terminate()
         app.terminate()
         shutil.rmtree(instance, ignore_errors=True)
-    med = {n: tuple(statistics.median(r[i] for r in rs) for i in range(3))
-           for n, rs in results.items()}
+    med = {
+        n: tuple(statistics.median(r[i] for r in rs) for i in range(3)) for n, rs in results.items()
+    }
     baseline = med["baseline (one route)"][0]
-    print(f"gunicorn 2 workers x 4 threads, SQLite demo data, wrk -c{args.connections} "
-          f"-d{args.duration}s, median of {args.runs} runs")
+    print(
+        f"gunicorn 2 workers x 4 threads, SQLite demo data, wrk -c{args.connections} "
+        f"-d{args.duration}s, median of {args.runs} runs"
+    )
     print(f"{'page':34} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7}")
     for name, (rps, p50, p99) in med.items():
         print(f"{name:34} {rps:8.0f} {rps / baseline:6.2f} {p50:7.1f} {p99:7.1f}")

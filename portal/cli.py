@@ -140,3 +140,6 @@ def create_user(username, display_name, gov, department, roles, email, password)
             raise click.ClickException(gettext(exc.message, **exc.params)) from exc
     db.session.commit()
     click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}) in {dept.name}.")
+
+
+from portal import cli_archive  # noqa: E402,F401

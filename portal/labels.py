@@ -64,6 +64,7 @@ LEVEL = {GovernmentLevel.CITY: _l("City"), GovernmentLevel.COUNTY: _l("County le
 # -- procedure records ---------------------------------------------------------------------------
 
 from portal.models.decision import DecisionSource  # noqa: E402
+from portal.models.document import DocumentKind  # noqa: E402
 from portal.models.drafting import DraftingMode  # noqa: E402
 from portal.models.implementation import DecisionChangeKind  # noqa: E402
 from portal.rules import enums as E  # noqa: E402
@@ -200,6 +201,15 @@ CHANGE_KIND = {
     DecisionChangeKind.ADJUSTMENT: _l("Adjustment"),
     DecisionChangeKind.MAJOR_ADJUSTMENT: _l("Major adjustment (new procedure)"),
     DecisionChangeKind.TERMINATION: _l("Termination"),
+}
+
+DOCUMENT_KIND = {
+    DocumentKind.DRAFT: _l("Decision draft"),
+    DocumentKind.DRAFTING_EXPLANATION: _l("Drafting explanation"),
+    DocumentKind.DECISION_TEXT: _l("Decision text"),
+    DocumentKind.INTERPRETATION: _l("Interpretation"),
+    DocumentKind.ADOPTION_REPORT: _l("How public and expert opinions were adopted"),
+    DocumentKind.OTHER: _l("Other document"),
 }
 
 # Every label by its stored value, for translating the parameters of rule messages.

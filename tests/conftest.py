@@ -111,3 +111,13 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture(autouse=True)
+def _limiter_off_again():
+    """Flask-Limiter keeps ``enabled`` on the shared limiter object: a test that builds its own
+    app with limits on must not leave them on for the tests after it."""
+    from portal.extensions import limiter
+
+    yield
+    limiter.enabled = False

@@ -274,6 +274,7 @@ class DecisionFacts:
     suspension: SuspensionFacts = field(default_factory=SuspensionFacts)
     termination: ChangeFacts | None = None  # PROC-45a
     archive_complete: bool = False  # PROC-39a
+    as_of: date | None = None  # today (Asia/Shanghai), for gates about windows still open
 
     def status(self, step: Step) -> StepStatus:
         return self.steps.get(step, StepStatus.PENDING)

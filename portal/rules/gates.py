@@ -178,6 +178,17 @@ def participation_completion_violations(
             )
         )
     for period in p.comment_periods:
+        if d.as_of is not None and d.as_of <= period.closes_on:
+            # PROC-17b: participation cannot be closed while the comment window is still open
+            # (that would cut the period short without the PROC-17c reason)
+            out.append(
+                _v(
+                    "PROC-17b",
+                    N_("The public comment period is open until %(last_day)s."),
+                    "comment_period",
+                    last_day=period.closes_on.isoformat(),
+                )
+            )
         # PROC-17b/17c = PART-7c/7d
         out += deadlines.comment_period_violations(
             period.opens_on,
@@ -390,6 +401,15 @@ def expert_completion_violations(d: DecisionFacts) -> list[RuleViolation]:
                     name=e.name,
                 )
             )
+    if r.experts and not r.report_done:
+        # EXP-16a: the expert consultation report with its seven parts
+        out.append(
+            _v(
+                "EXP-16a",
+                N_("The expert consultation report is incomplete: all seven parts are needed."),
+                "report",
+            )
+        )
     return out
 
 

@@ -65,6 +65,20 @@ STEP_RULES: dict[Step, tuple[str, ...]] = {
 }
 PANEL_STEPS = tuple(STEP_RULES)
 
+# A rule that can only be judged once its prerequisite holds: while the prerequisite is
+# unmet, the dependent rule is pending, not met (e.g. no opinion yet: its kind is not judged).
+DEPENDS_ON: dict[str, str] = {
+    "PROC-28c": "PROC-28b",
+    "PROC-28d": "PROC-28b",
+    "PROC-30a": "PROC-28b",
+    "EXP-13b": "PROC-21a",
+    "EXP-13c": "PROC-21a",
+    "PROC-22a": "PROC-21a",
+    "PROC-23a": "PROC-21a",
+    "EXP-16a": "PROC-21a",
+    "PROC-33b": "PROC-28b",
+}
+
 
 def _step_violations(facts: DecisionFacts, step: Step, cal: WorkCalendar) -> list[RuleViolation]:
     as_running = replace(facts, steps={**facts.steps, step: StepStatus.IN_PROGRESS})
@@ -117,7 +131,7 @@ def _due_dates(facts: DecisionFacts, cal: WorkCalendar) -> dict[str, deadlines.D
 
 
 def panel(decision: Decision, today: date) -> list[Item]:
-    facts = procedure.build_facts(decision)
+    facts = procedure.build_facts(decision, today)
     cal = procedure.work_calendar()
     due = _due_dates(facts, cal)
     items: list[Item] = []
@@ -141,7 +155,10 @@ def panel(decision: Decision, today: date) -> list[Item]:
             due_day = d.due if isinstance(d, deadlines.Deadline) else d
             uncertain = bool(isinstance(d, deadlines.Deadline) and d.uncertain)
             v = by_rule.get(rule)
-            if v is None:
+            blocked_by = DEPENDS_ON.get(rule)
+            if v is None and blocked_by in by_rule and status is not StepStatus.COMPLETED:
+                st = Status.PENDING
+            elif v is None:
                 st = Status.MET if status is not StepStatus.PENDING else Status.PENDING
             elif status is StepStatus.COMPLETED:
                 st = Status.VIOLATED

@@ -180,6 +180,8 @@ def create_decision(
         stage_changed_at=now,
     )
     decision.steps.append(ProcedureStep(step=Step.INITIATION, started_at=now))
+    # PROC-39a: the whole-process record is archived continuously, from the first step on.
+    decision.steps.append(ProcedureStep(step=Step.ARCHIVING, started_at=now))
     db.session.add(decision)
     db.session.flush()
     audit.record(

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from portal.clock import local_today
 from portal.extensions import db
 from portal.models.calendar import WorkdayOverride
 from portal.models.catalog import Catalog, CatalogEntry, CatalogStatus
@@ -281,7 +282,7 @@ def _changes(decision: Decision) -> list[DecisionChange]:
     )
 
 
-def build_facts(decision: Decision) -> DecisionFacts:
+def build_facts(decision: Decision, today: date | None = None) -> DecisionFacts:
     rows = latest_steps(decision)
     pr = party_report(decision)
     changes = _changes(decision)
@@ -363,6 +364,7 @@ def build_facts(decision: Decision) -> DecisionFacts:
         if termination
         else None,
         archive_complete=decision.archived_at is not None,
+        as_of=today or local_today(),
     )
 
 

@@ -12,6 +12,8 @@ from portal.services import audit
 
 
 def _plain(value: Any) -> Any:
+    if hasattr(value, "__tablename__"):  # a model object: name it, do not dump it
+        return f"{value.__tablename__}:{getattr(value, 'id', None)}"
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date | datetime):

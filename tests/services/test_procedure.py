@@ -53,7 +53,10 @@ def test_drafting_cannot_start_before_the_organ_decides_to_initiate_proc_11c(fre
     reasons = {v.rule for v in procedure.menu(fresh).blocked[Step.DRAFTING_RESEARCH]}
     assert {"PROC-3b", "PROC-11c"} <= reasons
     assert refused.value.rule in reasons
-    assert _steps(fresh) == {Step.INITIATION: StepStatus.IN_PROGRESS}
+    assert _steps(fresh) == {
+        Step.INITIATION: StepStatus.IN_PROGRESS,
+        Step.ARCHIVING: StepStatus.IN_PROGRESS,
+    }
     # Both sides: once recorded, the same transition goes through and completes initiation.
     fresh.out_of_scope_confirmed = True
     fresh.initiate_decision = InitiateDecision.INITIATE
@@ -63,6 +66,7 @@ def test_drafting_cannot_start_before_the_organ_decides_to_initiate_proc_11c(fre
     assert _steps(fresh) == {
         Step.INITIATION: StepStatus.COMPLETED,
         Step.DRAFTING_RESEARCH: StepStatus.IN_PROGRESS,
+        Step.ARCHIVING: StepStatus.IN_PROGRESS,
     }
     assert fresh.stage == Stage.DRAFTING
     entry = db.session.scalar(

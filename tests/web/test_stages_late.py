@@ -1,0 +1,893 @@
+"""The later stage screens: expert review, risk assessment, legality review, deliberation,
+publication and filing, changes. What an official notices: records written, audit entries,
+rule IDs when something is refused, separation of duties, roles and object scope."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models.audit import AuditEntry
+from portal.models.decision import Decision, DecisionSource
+from portal.models.deliberation import Meeting, PartyReport
+from portal.models.document import Document, DocumentKind, DocumentVersion
+from portal.models.expert import ExpertAssignment, ExpertReview
+from portal.models.implementation import DecisionChange
+from portal.models.org import Department, Government
+from portal.models.outbox import OutboxMessage
+from portal.models.review import (
+    LegalAdviserOpinion,
+    LegalityOpinionPoint,
+    LegalityPause,
+    LegalityReview,
+)
+from portal.models.risk import RiskAssessment, RiskCategoryLevel
+from portal.models.user import User
+from portal.rules.enums import REQUIRED_LEGALITY_MATERIALS, AdoptionStatus, RiskLevel
+from portal.rules.stages import Category
+from portal.services.decisions import create_decision
+from tests.conftest import NOW, login, text_of
+
+PAGES = ("experts", "risk", "legality", "deliberation", "publication", "changes")
+
+
+def _new_decision(title: str, **kwargs) -> Decision:
+    """A decision of the city made for the test, so the demo's own records do not matter."""
+    gov = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
+    unit = db.session.scalar(
+        sa.select(Department).where(
+            Department.government_id == gov.id, Department.slug == "housing"
+        )
+    )
+    decision = create_decision(
+        government=gov,
+        title=title,
+        category=Category.PUBLIC_POLICY,
+        year=2026,
+        summary="",
+        undertaking_unit=unit,
+        source=DecisionSource.CATALOG,
+        actor="test",
+        now=NOW,
+        **kwargs,
+    )
+    db.session.commit()
+    return decision
+
+
+@pytest.fixture
+def item(demo) -> Decision:
+    return _new_decision("赤峰市城市公共交通票价调整方案（测试）")
+
+
+@pytest.fixture
+def other(demo) -> Decision:
+    return _new_decision("赤峰市中小学课后服务实施办法（测试）")
+
+
+@pytest.fixture
+def secret(demo) -> Decision:
+    return _new_decision(
+        "赤峰市应急物资储备调整方案（测试）",
+        non_disclosable=True,
+        non_disclosable_basis="《中华人民共和国保守国家秘密法》第九条",
+    )
+
+
+def _fresh(d: Decision) -> Decision:
+    db.session.expire_all()
+    return db.session.get(Decision, d.id)
+
+
+def _actions(d: Decision) -> list[str]:
+    """The audit actions recorded on this decision, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.object_type == "decisions", AuditEntry.object_id == str(d.id))
+            .order_by(AuditEntry.seq)
+        ).all()
+    )
+
+
+def _count(model, d: Decision) -> int:
+    """Rows of ``model`` that belong to decision ``d`` (directly or through their parent)."""
+    parent = {
+        ExpertAssignment: (ExpertReview, ExpertAssignment.review_id == ExpertReview.id),
+        RiskCategoryLevel: (RiskAssessment, RiskCategoryLevel.assessment_id == RiskAssessment.id),
+        LegalityPause: (LegalityReview, LegalityPause.review_id == LegalityReview.id),
+        LegalAdviserOpinion: (LegalityReview, LegalAdviserOpinion.review_id == LegalityReview.id),
+        LegalityOpinionPoint: (LegalityReview, LegalityOpinionPoint.review_id == LegalityReview.id),
+    }
+    query = sa.select(sa.func.count()).select_from(model)
+    if model in parent:
+        owner, on = parent[model]
+        query = query.join(owner, on).where(owner.decision_id == d.id)
+    else:
+        query = query.where(model.decision_id == d.id)
+    return db.session.scalar(query)
+
+
+def _experts(d: Decision) -> list[ExpertAssignment]:
+    db.session.expire_all()
+    review = _one(ExpertReview, d)
+    return list(review.experts) if review else []
+
+
+def _one(model, d: Decision):
+    return db.session.scalar(sa.select(model).where(model.decision_id == d.id))
+
+
+def _url(d: Decision, path: str) -> str:
+    return f"/admin/decisions/{d.id}/{path}"
+
+
+def _expert(client, d, name: str, **extra):
+    data = {
+        "new-name": name,
+        "new-organisation": "内蒙古大学",
+        "new-from_pool": "y",
+        "new-certificate_on": "2025-01-10",
+        "new-pledge_signed": "y",
+        "new-conflict_declared": "no",
+        "new-adoption": "pending",
+        **extra,
+    }
+    # None leaves a field out, as a browser does with an unticked box
+    data = {k: v for k, v in data.items() if v is not None}
+    return client.post(_url(d, "experts/add?lang=en"), data=data)
+
+
+# -- every screen ------------------------------------------------------------------------------
+
+
+def test_each_late_stage_screen_shows_the_workspace_navigation(client, item):
+    login(client, "office")
+    d = item
+    for page in PAGES:
+        response = client.get(_url(d, page) + "?lang=en")
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True)
+        assert 'aria-current="page"' in html
+        assert f'href="/admin/decisions/{d.id}/{page}" aria-current="page"' in html
+
+
+def test_another_governments_staff_get_404_on_every_screen_and_form(client, item):
+    login(client, "hongshan.office")
+    d = item
+    for page in PAGES:
+        assert client.get(_url(d, page)).status_code == 404, page
+    posts = (
+        "experts/add",
+        "risk/assessment",
+        "legality/submit",
+        "deliberation/meeting",
+        "publication/publish",
+        "changes",
+    )
+    for path in posts:
+        assert client.post(_url(d, path), data={}).status_code == 404, path
+    assert _count(ExpertAssignment, d) == 0 and _count(DecisionChange, d) == 0
+
+
+# -- 1. expert review -------------------------------------------------------------------------
+
+
+def test_four_experts_show_the_odd_number_rule_and_a_fifth_meets_it_exp_13b(client, item):
+    login(client, "undertaker")
+    d = item
+    for i in range(4):
+        response = _expert(client, d, f"专家{i + 1}")
+        assert response.status_code == 302
+    page = text_of(client.get(_url(d, "experts?lang=en")))
+    assert "EXP-13b" in page
+    assert "4 experts: the number of experts must be odd." in page
+    _expert(client, d, "专家5")
+    page = text_of(client.get(_url(d, "experts?lang=en")))
+    assert "The number of experts meets the rules." in page
+    assert _count(ExpertAssignment, d) == 5
+    assert _actions(d).count("experts.assign") == 5
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "experts.assign").limit(1)
+    )
+    assert entry.actor_label and '"name":"专家1"' in entry.data
+
+
+def test_a_complex_item_needs_seven_experts_and_a_reason_exp_13c(client, item):
+    login(client, "undertaker")
+    d = item
+    refused = client.post(
+        _url(d, "experts/review?lang=en"), data={"method": "review_meeting", "is_complex": "y"}
+    )
+    assert refused.status_code == 422
+    assert "EXP-13c" in text_of(refused)
+    assert not _fresh(d).is_complex
+    ok = client.post(
+        _url(d, "experts/review"),
+        data={
+            "method": "review_meeting",
+            "review_on": "2026-11-20",
+            "is_complex": "y",
+            "complexity_reason": "涉及全市公交出行群体，争议较大",
+        },
+    )
+    assert ok.status_code == 302
+    for i in range(5):
+        _expert(client, d, f"专家{i + 1}", **{"new-materials_delivered_on": "2026-11-10"})
+    page = text_of(client.get(_url(d, "experts?lang=en")))
+    assert "EXP-13c" in page and "a complex item generally needs at least 7" in page
+    db.session.expire_all()
+    assert _fresh(d).is_complex
+    review = _one(ExpertReview, d)
+    assert review.review_on == date(2026, 11, 20)
+    assert {"experts.review_update", "decision.complexity_flag"} <= set(_actions(d))
+
+
+def test_a_recused_expert_stays_listed_struck_through_and_is_not_counted(client, item):
+    login(client, "undertaker")
+    d = item
+    for name in ("甲", "乙", "丙"):
+        _expert(client, d, name)
+    row = next(e for e in _experts(d) if e.name == "乙")
+    missing_reason = client.post(_url(d, f"experts/{row.id}/recuse"), data={})
+    assert missing_reason.status_code == 422
+    response = client.post(
+        _url(d, f"experts/{row.id}/recuse"),
+        data={
+            f"r{row.id}-recusal_reason": "其所在单位参与方案起草",
+            f"r{row.id}-conflict_declared": "y",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    row = db.session.get(ExpertAssignment, row.id)
+    assert row.recused and row.conflict_declared is True
+    page = client.get(_url(d, "experts?lang=en"))
+    html = page.get_data(as_text=True)
+    assert "<del>乙</del>" in html
+    assert "Recused" in text_of(page) and "其所在单位参与方案起草" in text_of(page)
+    assert "2 experts" in text_of(page) and "EXP-13b" in text_of(page)
+    assert "experts.recuse" in _actions(d)
+
+
+def test_an_expert_from_outside_the_pool_needs_a_reason_a22(client, item):
+    login(client, "undertaker")
+    d = item
+    response = _expert(client, d, "外聘专家", **{"new-from_pool": None})
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "EXP-13a" in text and "外聘专家 is not in the expert pool" in text
+    assert _count(ExpertAssignment, d) == 0 and _count(ExpertReview, d) == 0
+    assert "experts.assign" not in _actions(d)
+    ok = _expert(
+        client,
+        d,
+        "外聘专家",
+        **{"new-from_pool": None, "new-external_reason": "库内无交通经济专业专家"},
+    )
+    assert ok.status_code == 302
+    assert _experts(d)[0].from_pool is False
+
+
+def test_an_expert_who_declares_a_conflict_cannot_be_selected_proc_22a(client, item):
+    login(client, "undertaker")
+    d = item
+    response = _expert(client, d, "利害关系人", **{"new-conflict_declared": "yes"})
+    assert response.status_code == 422
+    assert "PROC-22a" in text_of(response)
+    assert _count(ExpertAssignment, d) == 0
+
+
+def test_editing_an_expert_and_the_seven_part_report_are_audited(client, item):
+    login(client, "undertaker")
+    d = item
+    _expert(client, d, "张教授")
+    row = _experts(d)[0]
+    p = f"e{row.id}-"
+    response = client.post(
+        _url(d, f"experts/{row.id}/edit"),
+        data={
+            p + "name": "张教授",
+            p + "from_pool": "y",
+            p + "pledge_signed": "y",
+            p + "conflict_declared": "no",
+            p + "opinion_form": "oral",
+            p + "signed": "y",
+            p + "opinion": "票价调整幅度基本合理",
+            p + "adoption": "adopted",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    row = db.session.get(ExpertAssignment, row.id)
+    assert row.adoption is AdoptionStatus.ADOPTED and row.signed
+    page = text_of(client.get(_url(d, "experts?lang=en")))
+    assert "EXP-15a" in page  # an oral opinion needs a written follow-up
+    parts = {
+        "necessity_feasibility_soundness": "必要",
+        "socioeconomic_benefits": "效益",
+        "execution_conditions": "条件",
+        "potential_risks": "风险",
+        "countermeasures": "对策",
+        "implementability_and_revision_advice": "建议",
+        "other_factors": "其他",
+    }
+    assert client.post(_url(d, "experts/report"), data=parts).status_code == 302
+    assert _one(ExpertReview, d).report_done
+    assert {"experts.update", "experts.report"} <= set(_actions(d))
+
+
+def test_an_expert_of_another_decision_is_not_found(client, item, other):
+    login(client, "undertaker")
+    d = item
+    _expert(client, d, "张教授")
+    row = _experts(d)[0]
+    assert client.post(_url(other, f"experts/{row.id}/recuse"), data={}).status_code == 404
+
+
+# -- 2. risk assessment -----------------------------------------------------------------------
+
+
+def _risk_form(**extra) -> dict:
+    return {
+        "assessing_body": "市交通运输局",
+        "recommendation": "adjust_draft",
+        "unit_controllable": "yes",
+        "mitigation_measures": "分步实施",
+        "stakeholder_participants": "12",
+        "department_participants": "3",
+        "social_stability_required": "y",
+        **extra,
+    }
+
+
+def test_risk_categories_set_the_overall_level_and_high_risk_cannot_go_straight_to_decision(
+    client, item
+):
+    login(client, "undertaker")
+    d = item
+    for category, level in (("social_stability", "medium"), ("fiscal_financial", "high")):
+        response = client.post(
+            _url(d, "risk/categories"),
+            data={"cat-category": category, "cat-level": level, "cat-risk_points": "票价上涨"},
+        )
+        assert response.status_code == 302
+    assert _one(RiskAssessment, d).computed_level is RiskLevel.HIGH
+    refused = client.post(
+        _url(d, "risk/assessment?lang=en"), data=_risk_form(recommendation="submit_for_decision")
+    )
+    assert refused.status_code == 422
+    assert "RISK-11a" in text_of(refused)
+    assert _one(RiskAssessment, d).recommendation is None
+    # A16: lowering the overall level below the highest category needs a reason
+    override = client.post(_url(d, "risk/assessment?lang=en"), data=_risk_form(level="low"))
+    assert override.status_code == 422 and "A16" in text_of(override)
+    ok = client.post(_url(d, "risk/assessment"), data=_risk_form())
+    assert ok.status_code == 302
+    ra = _one(RiskAssessment, d)
+    assert ra.level is None and ra.stakeholder_participants == 12  # follows the categories
+    page = text_of(client.get(_url(d, "risk?lang=en")))
+    assert "High" in page and "RISK-12b" in page  # PLAC filing still missing
+    assert {"risk.category_add", "risk.update"} <= set(_actions(d))
+    cat = db.session.scalar(
+        sa.select(RiskCategoryLevel).where(
+            RiskCategoryLevel.assessment_id == _one(RiskAssessment, d).id,
+            RiskCategoryLevel.category == "fiscal_financial",
+        )
+    )
+    assert client.post(_url(d, f"risk/categories/{cat.id}/delete")).status_code == 302
+    assert _count(RiskCategoryLevel, d) == 1 and "risk.category_delete" in _actions(d)
+
+
+def test_social_stability_not_required_needs_a_reason_rsk_5a_and_plac_dates_in_order(client, item):
+    login(client, "undertaker")
+    d = item
+    refused = client.post(
+        _url(d, "risk/assessment?lang=en"), data=_risk_form(social_stability_required="")
+    )
+    assert refused.status_code == 422 and "RISK-5a" in text_of(refused)
+    bad_plac = client.post(
+        _url(d, "risk/assessment?lang=en"),
+        data=_risk_form(plac_submitted_on="2026-11-20", plac_filed_on="2026-11-10"),
+    )
+    assert bad_plac.status_code == 422 and "RISK-12b" in text_of(bad_plac)
+    assert _count(RiskAssessment, d) == 0
+    ok = client.post(
+        _url(d, "risk/assessment"),
+        data=_risk_form(
+            plac_submitted_on="2026-11-10",
+            plac_filed_on="2026-11-20",
+            plac_ref="赤政法备〔2026〕8号",
+        ),
+    )
+    assert ok.status_code == 302
+    assert _one(RiskAssessment, d).plac_filed_on == date(2026, 11, 20)
+
+
+# -- 3. legality review ------------------------------------------------------------------------
+
+
+def _submit(client, d, on: str = "2026-11-16", materials=REQUIRED_LEGALITY_MATERIALS):
+    return client.post(
+        _url(d, "legality/submit"),
+        data={"submitted_on": on, "materials": [str(m) for m in materials]},
+    )
+
+
+def _adviser(client, d):
+    return client.post(
+        _url(d, "legality/advisers?lang=en"),
+        data={
+            "adv-role": "legal_adviser",
+            "adv-name": "王律师",
+            "adv-given_on": "2026-11-18",
+            "adv-opinion": "符合价格法规定",
+        },
+    )
+
+
+def _opinion(**extra) -> dict:
+    return {
+        "opinion_kind": "legality_opinion",
+        "opinion_issued_on": "2026-11-24",
+        "outcome": "lawful",
+        "opinion_text": "经审查，方案符合法定权限和程序。",
+        **extra,
+    }
+
+
+def test_the_review_clock_pauses_for_supplements_and_the_opinion_is_issued(client, item):
+    login(client, "undertaker")
+    d = item
+    assert _submit(client, d).status_code == 302
+    lr = _one(LegalityReview, d)
+    assert lr.round == 1 and lr.submitted_on == date(2026, 11, 16)
+    page = text_of(client.get(_url(d, "legality?lang=en")))
+    assert "Earliest meeting date" in page and "25 Nov 2026" in page  # 7 working days
+    client.post("/admin/logout")
+
+    login(client, "reviewer")
+    pause = client.post(
+        _url(d, "legality/pauses"),
+        data={
+            "pause-requested_on": "2026-11-18",
+            "pause-due_on": "2026-11-23",
+            "pause-what": "补充听证报告",
+        },
+    )
+    assert pause.status_code == 302
+    page = text_of(client.get(_url(d, "legality?lang=en")))
+    assert "The clock is paused until the supplement arrives" in page
+    assert "Overdue" in page  # due 23 Nov, today is 26 Nov
+    while_paused = client.post(_url(d, "legality/opinion?lang=en"), data=_opinion())
+    assert while_paused.status_code == 422 and "PROC-29c" in text_of(while_paused)
+    p = _one(LegalityReview, d).pauses[0]
+    received = client.post(
+        _url(d, f"legality/pauses/{p.id}/received"), data={f"q{p.id}-received_on": "2026-11-20"}
+    )
+    assert received.status_code == 302
+    page = text_of(client.get(_url(d, "legality?lang=en")))
+    assert "27 Nov 2026" in page  # 18-20 Nov paused: two more working days
+    no_adviser = client.post(_url(d, "legality/opinion?lang=en"), data=_opinion())
+    assert no_adviser.status_code == 422 and "PROC-30a" in text_of(no_adviser)
+    assert _adviser(client, d).status_code == 302
+    issued = client.post(_url(d, "legality/opinion"), data=_opinion())
+    assert issued.status_code == 302
+    db.session.expire_all()
+    lr = _one(LegalityReview, d)
+    reviewer = db.session.scalar(sa.select(User).where(User.username == "reviewer"))
+    assert lr.opinion_issued_on == date(2026, 11, 24) and lr.reviewer_id == reviewer.id
+    assert lr.reviewed_draft_version == 1
+    assert {
+        "legality.submit",
+        "legality.pause",
+        "legality.supplement_received",
+        "legality.adviser_opinion",
+        "legality.opinion",
+    } <= set(_actions(d))
+
+
+def test_the_drafter_cannot_issue_the_legality_opinion_separation_of_duties(client, item):
+    d = item
+    reviewer = db.session.scalar(sa.select(User).where(User.username == "reviewer"))
+    # The reviewer wrote (a version of) the draft.
+    draft = Document(decision_id=d.id, kind=DocumentKind.DRAFT, title="征求意见稿", created_at=NOW)
+    draft.versions.append(
+        DocumentVersion(
+            number=1,
+            body="修改稿",
+            sha256=hashlib.sha256("修改稿".encode()).hexdigest(),
+            created_at=NOW,
+            created_by_id=reviewer.id,
+        )
+    )
+    db.session.add(draft)
+    db.session.commit()
+    login(client, "undertaker")
+    _submit(client, d)
+    client.post("/admin/logout")
+    login(client, "reviewer")
+    response = client.post(_url(d, "legality/opinion?lang=en"), data=_opinion())
+    assert response.status_code == 403
+    assert "separation of duties" in text_of(response)
+    for path, data in (
+        (
+            "legality/advisers",
+            {
+                "adv-role": "legal_adviser",
+                "adv-name": "王",
+                "adv-given_on": "2026-11-18",
+                "adv-opinion": "x",
+            },
+        ),
+        ("legality/pauses", {"pause-requested_on": "2026-11-18", "pause-what": "x"}),
+        ("legality/return", {"returned_reason": "材料不全"}),
+    ):
+        assert client.post(_url(d, path), data=data).status_code == 403, path
+    lr = _one(LegalityReview, d)
+    assert lr.opinion_issued_on is None and not lr.returned
+    assert _count(LegalAdviserOpinion, d) == 0 and _count(LegalityPause, d) == 0
+    page = text_of(client.get(_url(d, "legality?lang=en")))
+    assert "separation of duties" in page
+
+
+def test_only_the_legality_review_department_issues_the_opinion(client, item):
+    login(client, "undertaker")
+    d = item
+    _submit(client, d)
+    assert client.post(_url(d, "legality/opinion"), data=_opinion()).status_code == 403
+    assert _one(LegalityReview, d).opinion_issued_on is None
+
+
+def test_a_return_ends_the_round_and_a_resubmission_starts_a_new_one(client, item):
+    login(client, "undertaker")
+    d = item
+    _submit(client, d, materials=REQUIRED_LEGALITY_MATERIALS[:3])
+    page = text_of(client.get(_url(d, "legality?lang=en")))
+    assert "PROC-29a" in page  # materials 4-6 missing
+    client.post("/admin/logout")
+    login(client, "reviewer")
+    no_reason = client.post(_url(d, "legality/return?lang=en"), data={"returned_reason": ""})
+    assert no_reason.status_code == 422
+    assert (
+        client.post(_url(d, "legality/return"), data={"returned_reason": "材料不全"}).status_code
+        == 302
+    )
+    client.post("/admin/logout")
+    login(client, "undertaker")
+    assert _submit(client, d, on="2026-11-25").status_code == 302
+    rounds = db.session.scalars(
+        sa.select(LegalityReview)
+        .where(LegalityReview.decision_id == d.id)
+        .order_by(LegalityReview.round)
+    ).all()
+    assert [(r.round, r.returned) for r in rounds] == [(1, True), (2, False)]
+    page = text_of(client.get(_url(d, "legality?lang=en")))
+    assert "Returned" in page and "材料不全" in page
+    assert "legality.return" in _actions(d)
+
+
+def test_a_point_not_adopted_needs_a_written_explanation_proc_33b(client, item):
+    login(client, "undertaker")
+    d = item
+    _submit(client, d)
+    client.post("/admin/logout")
+    login(client, "reviewer")
+    assert (
+        client.post(
+            _url(d, "legality/points"), data={"pt-text": "第二条票价标准应经听证"}
+        ).status_code
+        == 302
+    )
+    point = _one(LegalityReview, d).points[0]
+    # the reviewer does not record the unit's adoption
+    assert client.post(_url(d, f"legality/points/{point.id}/adoption"), data={}).status_code == 403
+    client.post("/admin/logout")
+    login(client, "undertaker")
+    p = f"p{point.id}-"
+    refused = client.post(
+        _url(d, f"legality/points/{point.id}/adoption?lang=en"),
+        data={p + "adoption": "not_adopted"},
+    )
+    assert refused.status_code == 422 and "PROC-33b" in text_of(refused)
+    db.session.expire_all()
+    assert db.session.get(LegalityOpinionPoint, point.id).adoption is AdoptionStatus.PENDING
+    ok = client.post(
+        _url(d, f"legality/points/{point.id}/adoption"),
+        data={p + "adoption": "not_adopted", p + "explanation": "已于2025年举行价格听证会"},
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    point = db.session.get(LegalityOpinionPoint, point.id)
+    assert point.adoption is AdoptionStatus.NOT_ADOPTED and point.explanation
+    assert {"legality.point_add", "legality.point_adoption"} <= set(_actions(d))
+
+
+# -- 4. deliberation ---------------------------------------------------------------------------
+
+
+def _meeting(**extra) -> dict:
+    return {
+        "meeting_type": "executive_meeting",
+        "meeting_on": "2026-11-26",
+        "materials": ["draft_and_explanation", "procedure_materials", "legality_review_opinion"],
+        "outcome": "approved",
+        "risk_controllable": "yes",
+        "minutes": "市政府第十次常务会议讨论通过",
+        "dissent": "无不同意见",
+        **extra,
+    }
+
+
+def test_only_the_government_office_records_the_deliberation(client, item):
+    login(client, "undertaker")
+    d = item
+    _submit(client, d)
+    assert client.post(_url(d, "deliberation/meeting"), data=_meeting()).status_code == 403
+    party = {"party-kind": "report", "party-reported_on": "2026-11-26", "party-ref": "x"}
+    assert client.post(_url(d, "deliberation/party-report"), data=party).status_code == 403
+    assert _count(Meeting, d) == 0 and _count(PartyReport, d) == 0
+    page = text_of(client.get(_url(d, "deliberation?lang=en")))
+    assert "Only the government office records the deliberation." in page
+
+
+def test_a_meeting_before_seven_review_working_days_is_refused_proc_31a(client, item):
+    d = item
+    login(client, "undertaker")
+    _submit(client, d, on="2026-11-20")  # earliest meeting: 1 December
+    client.post("/admin/logout")
+    login(client, "office")
+    page = text_of(client.get(_url(d, "deliberation?lang=en")))
+    assert "1 Dec 2026" in page
+    refused = client.post(_url(d, "deliberation/meeting?lang=en"), data=_meeting())
+    assert refused.status_code == 422
+    assert "PROC-31a" in text_of(refused) and "2026-12-01" in text_of(refused)
+    assert _count(Meeting, d) == 0 and "deliberation.meeting" not in _actions(d)
+    ok = client.post(_url(d, "deliberation/meeting"), data=_meeting(meeting_on="2026-12-01"))
+    assert ok.status_code == 302
+    m = _one(Meeting, d)
+    office = db.session.scalar(sa.select(User).where(User.username == "office"))
+    assert m.round == 1 and m.outcome == "approved" and m.recorded_by_id == office.id
+    assert "deliberation.meeting" in _actions(d)
+
+
+def test_an_override_reason_on_the_legality_review_allows_an_earlier_meeting(client, item):
+    d = item
+    login(client, "undertaker")
+    _submit(client, d, on="2026-11-20")
+    client.post("/admin/logout")
+    login(client, "reviewer")
+    _adviser(client, d)
+    client.post(
+        _url(d, "legality/opinion"),
+        data=_opinion(meeting_override_reason="冬季运营补贴须于12月前确定"),
+    )
+    client.post("/admin/logout")
+    login(client, "office")
+    ok = client.post(_url(d, "deliberation/meeting"), data=_meeting())
+    assert ok.status_code == 302
+    assert _one(Meeting, d).meeting_on == date(2026, 11, 26)
+
+
+def test_approval_needs_the_risk_judged_controllable_and_a_revision_starts_a_new_round(
+    client, item
+):
+    d = item
+    login(client, "undertaker")
+    _submit(client, d, on="2026-11-02")
+    client.post("/admin/logout")
+    login(client, "office")
+    refused = client.post(
+        _url(d, "deliberation/meeting?lang=en"), data=_meeting(risk_controllable="")
+    )
+    assert refused.status_code == 422 and "PROC-27b" in text_of(refused)
+    revise = _meeting(outcome="revise_and_resubmit", risk_controllable="")
+    assert client.post(_url(d, "deliberation/meeting"), data=revise).status_code == 302
+    assert client.post(_url(d, "deliberation/meeting"), data=_meeting()).status_code == 302
+    rounds = db.session.scalars(
+        sa.select(Meeting.round).where(Meeting.decision_id == d.id).order_by(Meeting.round)
+    ).all()
+    assert rounds == [1, 2]
+    party = {
+        "party-kind": "report",
+        "party-reported_on": "2026-11-26",
+        "party-ref": "赤政报〔2026〕3号",
+    }
+    assert client.post(_url(d, "deliberation/party-report"), data=party).status_code == 302
+    assert _one(PartyReport, d).ref == "赤政报〔2026〕3号"
+    page = text_of(client.get(_url(d, "deliberation?lang=en")))
+    assert "PROC-36a" in page  # cited on the screen
+    assert "deliberation.party_report" in _actions(d)
+
+
+# -- 5. publication and filing ---------------------------------------------------------------
+
+
+def test_publication_date_is_stored_at_local_midnight_and_filing_due_is_shown(client, item):
+    login(client, "office")
+    d = item
+    response = client.post(
+        _url(d, "publication/publish"),
+        data={"published_on": "2026-10-20", "channels": "赤峰市人民政府网站\n赤峰日报\n"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    d = item
+    assert d.published_at == datetime(2026, 10, 19, 16, 0, tzinfo=UTC)
+    assert d.publication_channels == "赤峰市人民政府网站\n赤峰日报"
+    page = text_of(client.get(_url(d, "publication?lang=en")))
+    assert "19 Nov 2026" in page  # PROC-38a: 30 days
+    assert "Overdue" in page and "PROC-38a" in page
+    no_ref = client.post(_url(d, "publication/filing?lang=en"), data={"filed_on": "2026-11-25"})
+    assert no_ref.status_code == 422 and _fresh(d).filed_on is None
+    filed = client.post(
+        _url(d, "publication/filing"),
+        data={"filed_on": "2026-11-25", "filing_ref": "内蒙古法治平台备2026-118"},
+    )
+    assert filed.status_code == 302
+    assert _fresh(d).filing_ref == "内蒙古法治平台备2026-118"
+    assert {"publication.publish", "publication.filing"} <= set(_actions(d))
+    assert db.session.scalar(
+        sa.select(OutboxMessage.id).where(
+            OutboxMessage.topic == "search.decision",
+            OutboxMessage.payload.contains(f'"id": {d.id}'),
+        )
+    )
+
+
+def test_filing_before_publication_is_refused(client, item):
+    login(client, "office")
+    d = item
+    response = client.post(
+        _url(d, "publication/filing?lang=en"), data={"filed_on": "2026-11-25", "filing_ref": "x"}
+    )
+    assert response.status_code == 422 and "PROC-38a" in text_of(response)
+    assert _fresh(d).filed_on is None
+
+
+def test_the_undertaking_unit_cannot_record_publication_but_enters_documents(client, item):
+    login(client, "undertaker")
+    d = item
+    assert (
+        client.post(_url(d, "publication/publish"), data={"published_on": "2026-11-20"}).status_code
+        == 403
+    )
+    data = {
+        "doc-kind": "interpretation",
+        "doc-title": "《赤峰市城市公共交通票价调整方案》政策解读",
+        "doc-body": "一、调整背景……",
+        "doc-change_note": "初稿",
+    }
+    assert client.post(_url(d, "publication/documents"), data=data).status_code == 302
+    data["doc-body"] = "一、调整背景（修订）……"
+    assert client.post(_url(d, "publication/documents"), data=data).status_code == 302
+    doc = db.session.scalar(
+        sa.select(Document).where(
+            Document.decision_id == d.id, Document.kind == DocumentKind.INTERPRETATION
+        )
+    )
+    assert doc.is_public and [v.number for v in doc.versions] == [1, 2]
+    assert all(v.published_at is None for v in doc.versions)  # not published yet
+    undertaker = db.session.scalar(sa.select(User).where(User.username == "undertaker"))
+    assert doc.versions[-1].created_by_id == undertaker.id
+    assert _actions(d).count("publication.document_version") == 2
+
+
+def test_documents_of_a_non_disclosable_item_never_become_public(client, secret):
+    login(client, "office")
+    d = secret
+    data = {"doc-kind": "decision_text", "doc-title": "决定", "doc-body": "（涉密）"}
+    assert client.post(_url(d, "publication/documents"), data=data).status_code == 302
+    publish = client.post(_url(d, "publication/publish"), data={"published_on": "2026-11-25"})
+    assert publish.status_code == 302
+    doc = db.session.scalar(
+        sa.select(Document).where(
+            Document.decision_id == d.id, Document.kind == DocumentKind.DECISION_TEXT
+        )
+    )
+    assert not doc.is_public and doc.versions[0].published_at is None
+
+
+def test_publishing_puts_the_latest_document_versions_on_the_public_site(client, item):
+    login(client, "office")
+    d = item
+    data = {"doc-kind": "decision_text", "doc-title": "方案", "doc-body": "全文"}
+    client.post(_url(d, "publication/documents"), data=data)
+    client.post(
+        _url(d, "publication/publish"),
+        data={"published_on": "2026-11-25", "channels": "赤峰市人民政府网站"},
+    )
+    version = db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.body == "全文"))
+    assert version.published_at is not None
+
+
+def test_execution_completed_is_recorded(client, item):
+    login(client, "undertaker")
+    d = item
+    response = client.post(
+        _url(d, "publication/execution"), data={"execution_completed_on": "2026-11-25"}
+    )
+    assert response.status_code == 302
+    assert _fresh(d).execution_completed_on == date(2026, 11, 25)
+    assert "execution.completed" in _actions(d)
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "２０２６-１１-２５", "tomorrow"])
+def test_bad_dates_are_refused_with_422_and_nothing_saved(client, item, bad):
+    login(client, "office")
+    d = item
+    response = client.post(
+        _url(d, "publication/publish?lang=en"), data={"published_on": bad, "channels": "网站"}
+    )
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "Not a valid date value." in text and "This cannot be done yet" in text
+    assert _fresh(d).published_at is None
+    assert "publication.publish" not in _actions(d)
+
+
+# -- 6. suspension, termination, adjustment --------------------------------------------------
+
+
+def test_changes_need_the_statutory_procedure_and_do_not_move_the_stage(client, item, other):
+    login(client, "office")
+    d = item
+    stage = d.stage
+    suspension = {"kind": "suspension", "decided_on": "2026-11-25", "reason": "上位法修订"}
+    refused = client.post(_url(d, "changes?lang=en"), data=suspension)
+    assert refused.status_code == 422 and "PROC-45b" in text_of(refused)
+    termination = {"kind": "termination", "decided_on": "2026-11-25"}
+    refused = client.post(_url(d, "changes?lang=en"), data=termination)
+    assert refused.status_code == 422 and "PROC-45a" in text_of(refused)
+    major = {"kind": "major_adjustment", "decided_on": "2026-11-25"}
+    refused = client.post(_url(d, "changes?lang=en"), data=major)
+    assert refused.status_code == 422 and "PROC-45c" in text_of(refused)
+    resume = {"kind": "resumption", "decided_on": "2026-11-25", "collective_decision_ref": "x"}
+    assert client.post(_url(d, "changes"), data=resume).status_code == 422
+    assert _count(DecisionChange, d) == 0
+    ok = client.post(_url(d, "changes"), data={**suspension, "decided_by_executive_head": "y"})
+    assert ok.status_code == 302
+    ok = client.post(_url(d, "changes"), data={**major, "new_decision_id": str(other.id)})
+    assert ok.status_code == 302
+    rows = db.session.scalars(
+        sa.select(DecisionChange)
+        .where(DecisionChange.decision_id == d.id)
+        .order_by(DecisionChange.id)
+    ).all()
+    assert [(r.kind, r.decided_by_executive_head) for r in rows] == [
+        ("suspension", True),
+        ("major_adjustment", False),
+    ]
+    assert rows[1].new_decision_id == other.id
+    assert _fresh(d).stage == stage
+    page = text_of(client.get(_url(d, "changes?lang=en")))
+    assert "does not move the procedure" in page and "上位法修订" in page
+    assert _actions(d).count("decision.change") == 2
+
+
+def test_only_staff_with_the_exit_permission_record_changes(client, item):
+    login(client, "undertaker")
+    d = item
+    data = {
+        "kind": "suspension",
+        "decided_on": "2026-11-25",
+        "reason": "紧急",
+        "decided_by_executive_head": "y",
+    }
+    assert client.post(_url(d, "changes"), data=data).status_code == 403
+    assert _count(DecisionChange, d) == 0
+
+
+def test_view_only_staff_see_the_screens_but_cannot_change_anything(client, item):
+    login(client, "moderator")
+    d = item
+    page = client.get(_url(d, "experts?lang=en"))
+    assert page.status_code == 200 and "Add an expert or institution" not in text_of(page)
+    assert _expert(client, d, "张教授").status_code == 403
+    assert client.post(_url(d, "risk/assessment"), data=_risk_form()).status_code == 403
+    assert client.post(_url(d, "legality/submit"), data={}).status_code == 403
+    assert _count(ExpertAssignment, d) == 0 and _count(RiskAssessment, d) == 0
