@@ -28,7 +28,7 @@ run: install
 # Whole suite on SQLite (rules, services, web, search, e2e), then the database layers again on
 # every URL in PORTAL_TEST_DATABASE_URLS (space separated; .ci/run sets PostgreSQL and MariaDB).
 test: install
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2
 	@for url in $$PORTAL_TEST_DATABASE_URLS; do \
 	  echo "== database layers on $${url%%://*} =="; \
 	  PORTAL_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider \

@@ -41,7 +41,7 @@ def _workspace(
         menu=procedure.menu(decision),
         panel=compliance.panel(decision, today),
         steps=procedure.latest_steps(decision),
-        all_steps=list(Step),
+        all_steps=list(procedure.MENU_STEPS),
         exit_stages=list(EXIT_STAGES),
         trail=trail,
         errors=errors or [],

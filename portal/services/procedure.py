@@ -383,6 +383,10 @@ class Menu:
     warnings: list[RuleViolation]
 
 
+# Catalog listing is run by the annual catalog workflow (CAT), not from a decision's menu.
+MENU_STEPS: tuple[Step, ...] = tuple(s for s in Step if s is not Step.CATALOG_LISTING)
+
+
 def menu(decision: Decision) -> Menu:
     from portal.rules import gates
 
@@ -390,7 +394,7 @@ def menu(decision: Decision) -> Menu:
     cal = work_calendar()
     blocked: dict[Target, list[RuleViolation]] = {}
     allowed: list[Target] = []
-    for target in [*Step, *transitions.EXIT_STAGES]:
+    for target in [*MENU_STEPS, *transitions.EXIT_STAGES]:
         reasons = transitions.blocking_reasons(facts, target, calendar=cal)
         if reasons:
             blocked[target] = reasons
