@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from portal.models.org import GovernmentLevel
@@ -212,6 +214,8 @@ DOCUMENT_KIND = {
     DocumentKind.OTHER: _l("Other document"),
 }
 
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
 # Every label by its stored value, for translating the parameters of rule messages.
 _BY_VALUE = {
     str(k): v
@@ -233,10 +237,17 @@ _BY_VALUE = {
 
 
 def label_of(value) -> str:
-    """The translated label of a stored enum value, or the value itself."""
+    """The translated label of a stored enum value, a date in the reader's format, or the
+    value itself."""
     if isinstance(value, list | tuple | set | frozenset):
         return "、".join(label_of(v) for v in value)
     text = str(value)
+    if _ISO_DATE.match(text):
+        from datetime import date
+
+        from portal.jinja import format_date
+
+        return format_date(date.fromisoformat(text))
     if "," in text and all(part.strip() in _BY_VALUE for part in text.split(",")):
         return "、".join(str(_BY_VALUE[p.strip()]) for p in text.split(","))
     return str(_BY_VALUE.get(text, text))

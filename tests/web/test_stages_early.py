@@ -887,3 +887,16 @@ def test_a_unit_review_date_without_its_opinion_is_refused_citing_proc_28a(clien
     assert "PROC-28a" in text_of(response)
     assert 'id="internal_legal_review_opinion-error"' in response.get_data(as_text=True)
     assert _fresh(decision).internal_legal_review_on is None
+
+
+def test_dates_in_rule_messages_read_as_chinese_dates(app):
+    from portal import labels
+    from portal.rules.errors import RuleViolation
+
+    v = RuleViolation(
+        "PROC-17b", "The public comment period is open until %(last_day)s.", last_day="2026-12-17"
+    )
+    with app.test_request_context("/"):
+        assert labels.violation_text(v) == "公开征求意见尚未结束，截止日期为2026年12月17日。"
+    with app.test_request_context("/?lang=en"):
+        assert labels.violation_text(v) == "The public comment period is open until 17 Dec 2026."
