@@ -20,7 +20,7 @@ from portal.models.participation import ParticipationActivity
 from portal.models.review import LegalityPause, LegalityReview
 from portal.rules import deadlines, gates
 from portal.rules.enums import ParticipationMethod
-from portal.rules.errors import RuleViolation
+from portal.rules.errors import N_, RuleViolation
 from portal.rules.facts import DecisionFacts
 from portal.rules.stages import Step, StepStatus
 from portal.rules.transitions import FINAL_EXITS
@@ -211,14 +211,14 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
                 dl.due,
                 "PROC-38a",
                 d,
-                "File the published decision with the higher government",
+                N_("File the published decision with the higher government"),
                 False,
                 dl.uncertain,
             )
     for c in db.session.scalars(sa.select(Consultation).where(Consultation.decision_id.in_(by_id))):
         closes = procedure.last_day(c.closes_at)
         if closes >= today:
-            add(closes, "PROC-17b", by_id[c.decision_id], "Public comment period closes", False)
+            add(closes, "PROC-17b", by_id[c.decision_id], N_("Public comment period closes"), False)
     for a in db.session.scalars(
         sa.select(ParticipationActivity).where(
             ParticipationActivity.decision_id.in_(by_id), ParticipationActivity.held.is_(False)
@@ -230,7 +230,7 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
                 dl.due,
                 "PART-8b",
                 by_id[a.decision_id],
-                "Deliver the symposium materials",
+                N_("Deliver the symposium materials"),
                 a.materials_delivered_on is not None,
                 dl.uncertain,
             )
@@ -239,7 +239,7 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
                 deadlines.hearing_materials_due(a.held_on),
                 "PROC-19c",
                 by_id[a.decision_id],
-                "Deliver the hearing materials",
+                N_("Deliver the hearing materials"),
                 a.materials_delivered_on is not None,
             )
     for pause, review in db.session.execute(
@@ -255,7 +255,7 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
             pause.due_on,
             "PROC-29c",
             by_id[review.decision_id],
-            "Supplementary materials for the legality review are due",
+            N_("Supplementary materials for the legality review are due"),
             False,
         )
     return sorted(rows, key=lambda r: (r.due, r.rule, r.decision.id))
