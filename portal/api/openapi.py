@@ -32,6 +32,45 @@ ERROR = {
 }
 
 
+OPINION_IN = {
+    "type": "object",
+    "required": ["body"],
+    "properties": {
+        "body": {"type": "string", "minLength": 5, "maxLength": 5000},
+        "clause": {"type": "string", "maxLength": 100},
+        "display_name": {"type": "string", "maxLength": 60},
+        "publish_name_consent": {"type": "boolean"},
+        "contact_email": {"type": "string", "format": "email"},
+        "contact_phone": {"type": "string"},
+    },
+}
+RECEIPT = {
+    "type": "object",
+    "properties": {
+        "receipt_code": {"type": "string"},
+        "status": {"type": "string", "enum": ["received", "published", "withheld"]},
+    },
+}
+OPINION_STATUS = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["received", "published", "withheld"]},
+        "adoption": {
+            "type": "string",
+            "enum": ["pending", "adopted", "partially_adopted", "not_adopted"],
+        },
+        "response": {"type": ["string", "null"]},
+    },
+}
+
+
+def _error(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 def _param(name: str, schema: dict, where: str = "query") -> dict:
     return {"name": name, "in": where, "required": where == "path", "schema": schema}
 
@@ -91,6 +130,46 @@ def document() -> dict:
                     "responses": {
                         "200": {"description": "the decision"},
                         "404": {"description": "not public or unknown"},
+                    },
+                }
+            },
+            "/decisions/{id}/opinions": {
+                "post": {
+                    "summary": "Submit an opinion while the consultation is open",
+                    "parameters": [
+                        _param("id", {"type": "integer"}, "path"),
+                        _param("Idempotency-Key", {"type": "string", "maxLength": 100}, "header"),
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": OPINION_IN}},
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "received (a replay returns the first receipt)",
+                            "content": {"application/json": {"schema": RECEIPT}},
+                        },
+                        "400": _error("malformed JSON"),
+                        "404": _error("not public or unknown"),
+                        "409": _error("consultation not open (rule PROC-17b or PROC-16a)"),
+                        "413": _error("request body too large"),
+                        "422": _error("invalid fields"),
+                        "429": _error("rate limited (see Retry-After)"),
+                    },
+                }
+            },
+            "/opinions/status": {
+                "get": {
+                    "summary": "The status of one opinion, by its receipt code",
+                    "parameters": [
+                        {**_param("receipt_code", {"type": "string"}), "required": True}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "status, adoption and response; nothing more",
+                            "content": {"application/json": {"schema": OPINION_STATUS}},
+                        },
+                        "404": _error("unknown receipt code"),
                     },
                 }
             },

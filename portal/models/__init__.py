@@ -10,6 +10,7 @@ from portal.models.document import Document, DocumentKind, DocumentVersion
 from portal.models.drafting import Dispute, DraftingMode, DraftingRecord, UnitConsultation
 from portal.models.expert import ExpertAssignment, ExpertReview
 from portal.models.implementation import DecisionChange, DecisionChangeKind
+from portal.models.opinion import Opinion
 from portal.models.org import Department, DepartmentKind, Government, GovernmentLevel
 from portal.models.outbox import OutboxMessage
 from portal.models.participation import ParticipationActivity
@@ -51,6 +52,7 @@ __all__ = [
     "LegalityPause",
     "LegalityReview",
     "Meeting",
+    "Opinion",
     "OutboxMessage",
     "ParticipationActivity",
     "PartyReport",

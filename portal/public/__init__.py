@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from portal.public import catalogs, decisions, home, pages, search  # noqa: E402,F401
+from portal.public import catalogs, decisions, home, opinions, pages, search  # noqa: E402,F401

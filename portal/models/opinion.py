@@ -1,0 +1,54 @@
+"""A citizen's opinion on a draft in open comment (PROC-17, PROC-20a, PART-15, A39).
+
+Contact details and the IP hash are private: they are never shown on public pages or in the
+public API. The display name is published only with ``publish_name_consent`` (A39).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.consultation import Consultation
+from portal.models.decision import Decision
+from portal.models.types import StrEnumType, UTCDateTime, utcnow
+from portal.rules.consultation import OpinionStatus
+from portal.rules.enums import AdoptionStatus
+
+
+class Opinion(db.Model):
+    __tablename__ = "opinions"
+    __table_args__ = (sa.Index("ix_opinions_duplicate", "content_hash", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
+    receipt_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    body: Mapped[str] = mapped_column(sa.Text)  # plain text, NFKC-normalised; render escaped
+    clause: Mapped[str] = mapped_column(sa.String(100), default="")
+    display_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    publish_name_consent: Mapped[bool] = mapped_column(default=False)
+    consent_version: Mapped[str] = mapped_column(sa.String(20), default="")
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")  # private
+    contact_phone: Mapped[str] = mapped_column(sa.String(20), default="")  # private
+    status: Mapped[OpinionStatus] = mapped_column(
+        StrEnumType(OpinionStatus, 20), default=OpinionStatus.RECEIVED, index=True
+    )
+    adoption: Mapped[AdoptionStatus] = mapped_column(
+        StrEnumType(AdoptionStatus, 30), default=AdoptionStatus.PENDING
+    )
+    response: Mapped[str] = mapped_column(sa.Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))  # the 24-hour duplicate rule
+    ip_hash: Mapped[str] = mapped_column(sa.String(64), default="")  # never the raw address
+
+    decision: Mapped[Decision] = relationship()
+    consultation: Mapped[Consultation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Opinion {self.id} {self.receipt_code} on decision {self.decision_id}>"

@@ -1,0 +1,53 @@
+"""Submitting an opinion to an open-comment consultation (PROC-16a, PROC-17b, A39).
+
+Pure: no Flask, no SQLAlchemy. The service passes the consultation window and the decision's
+``non_disclosable`` flag and gets a ``RuleViolation`` when an opinion cannot be received.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from portal.rules.errors import N_, RuleViolation
+
+
+class OpinionStatus(StrEnum):
+    """Where a submitted opinion stands in moderation (public contract values)."""
+
+    RECEIVED = "received"
+    PUBLISHED = "published"
+    WITHHELD = "withheld"
+
+
+def window_is_open(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> bool:
+    """PROC-17b: the comment period runs from ``opens_at`` (inclusive) to ``closes_at``
+    (exclusive)."""
+    if opens_at is None or closes_at is None:
+        return False
+    return opens_at <= now < closes_at
+
+
+def check_opinion_window(
+    *,
+    non_disclosable: bool,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    now: datetime,
+) -> None:
+    """Raise when an opinion cannot be received now."""
+    if non_disclosable:
+        # PROC-16a: an item not to be disclosed by law is the one exemption from public
+        # participation, so it takes no public opinions at all.
+        raise RuleViolation(
+            "PROC-16a", N_("This decision item is not open to public participation.")
+        )
+    if not window_is_open(opens_at, closes_at, now):
+        # PROC-17b: opinions are received only within the published comment period (期限).
+        raise RuleViolation(
+            "PROC-17b",
+            N_(
+                "The public consultation on this decision is not open, so opinions cannot be "
+                "submitted."
+            ),
+        )

@@ -1,0 +1,247 @@
+"""Citizens' opinions on a draft in open comment: submit one, look it up by receipt code.
+
+``submit_opinion`` flushes and never commits (the view commits once). Input is normalised
+(NFKC, then bidi and zero-width characters removed) before any check; the body is plain text
+and is always rendered escaped. Contacts are private (A39).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+from portal.extensions import db
+from portal.models.decision import Decision
+from portal.models.opinion import Opinion
+from portal.rules.consultation import check_opinion_window
+from portal.rules.errors import N_, RuleViolation
+from portal.services import decisions as decision_service
+from portal.services import outbox
+
+# Receipt codes: no 0/O, 1/I/L, so they can be read out over the telephone.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 12
+PRIVACY_NOTICE_VERSION = "2026-11"
+BODY_MIN, BODY_MAX = 5, 5000
+NAME_MAX, CLAUSE_MAX = 60, 100
+IDEMPOTENCY_KEY_MAX = 100
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+# Bidi controls (U+202A-202E, U+2066-2069, U+200E/200F, U+061C), zero-width characters
+# (U+200B-200D, U+2060, U+FEFF) and the soft hyphen; C0/C1 controls except tab and newline.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+# Mainland mobile (1[3-9] + 9 digits) or landline (area code 0xx/0xxx, 7-8 digits, optional
+# extension). ASCII digits only: full-width digits are refused, not converted.
+_PHONE = re.compile(
+    r"^(?:1[3-9][0-9]{9}|0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(?:-[0-9]{1,6})?)$", re.ASCII
+)
+
+
+@dataclass(frozen=True)
+class OpinionInput:
+    body: str
+    clause: str = ""
+    display_name: str = ""
+    publish_name_consent: bool = False
+    contact_email: str = ""
+    contact_phone: str = ""
+
+
+def clean_text(value: str | None, *, multiline: bool = False) -> str:
+    """NFKC first (so full-width markup becomes what it really is), then strip invisibles."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    if not multiline:
+        text = " ".join(text.split())
+    return text.strip()
+
+
+def clean_phone(value: str | None) -> str:
+    """An ASCII phone number or ''; raises a field error when it is not a valid number."""
+    raw = _INVISIBLE.sub("", value or "").strip()
+    if not raw:
+        return ""
+    compact = raw.replace(" ", "")
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if not _PHONE.match(compact):
+        raise RuleViolation(
+            "",
+            N_("Enter a mainland mobile number (11 digits) or a landline with its area code."),
+            field="contact_phone",
+        )
+    return compact
+
+
+def clean_email(value: str | None) -> str:
+    raw = _INVISIBLE.sub("", value or "").strip()
+    if not raw:
+        return ""
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        raise RuleViolation(
+            "", N_("Enter a valid e-mail address."), field="contact_email"
+        ) from None
+    if len(result.normalized) > 254:
+        raise RuleViolation("", N_("Enter a valid e-mail address."), field="contact_email")
+    return result.normalized
+
+
+def validate_input(data: OpinionInput) -> OpinionInput:
+    """Normalise and check lengths and contacts; raise a ``RuleViolation`` naming the field."""
+    body = clean_text(data.body, multiline=True)
+    if len(body) < BODY_MIN:
+        raise RuleViolation("", N_("Write at least %(n)d characters."), field="body", n=BODY_MIN)
+    if len(body) > BODY_MAX:
+        raise RuleViolation("", N_("Write at most %(n)d characters."), field="body", n=BODY_MAX)
+    name = clean_text(data.display_name)
+    if len(name) > NAME_MAX:
+        raise RuleViolation(
+            "", N_("Write at most %(n)d characters."), field="display_name", n=NAME_MAX
+        )
+    clause = clean_text(data.clause)
+    if len(clause) > CLAUSE_MAX:
+        raise RuleViolation("", N_("Write at most %(n)d characters."), field="clause", n=CLAUSE_MAX)
+    return OpinionInput(
+        body=body,
+        clause=clause,
+        display_name=name,
+        publish_name_consent=bool(data.publish_name_consent and name),
+        contact_email=clean_email(data.contact_email),
+        contact_phone=clean_phone(data.contact_phone),
+    )
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def normalise_receipt_code(value: str | None) -> str:
+    """Upper case, spaces and dashes removed; '' when it cannot be a receipt code."""
+    code = unicodedata.normalize("NFKC", value or "").upper().replace("-", "").replace(" ", "")
+    if len(code) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in code):
+        return ""
+    return code
+
+
+def _content_hash(decision_id: int, data: OpinionInput) -> str:
+    key = "\x1f".join([str(decision_id), data.body, data.contact_email.lower(), data.contact_phone])
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _ip_hash(ip: str) -> str:
+    if not ip:
+        return ""
+    secret = str(current_app.config.get("SECRET_KEY") or "").encode()
+    return hmac.new(secret, ip.encode(), hashlib.sha256).hexdigest()
+
+
+def opinion_by_idempotency_key(key: str) -> Opinion | None:
+    return db.session.scalar(sa.select(Opinion).where(Opinion.idempotency_key == key))
+
+
+def submit_opinion(
+    decision: Decision,
+    data: OpinionInput,
+    *,
+    now: datetime,
+    idempotency_key: str | None = None,
+    ip: str = "",
+) -> Opinion:
+    """Receive an opinion while the consultation is open; return the (first) opinion.
+
+    A repeated ``idempotency_key``, or an identical submission (same decision, normalised
+    body and contact) within 24 hours, returns the opinion first received.
+    """
+    key = (idempotency_key or "").strip() or None
+    if key is not None:
+        if len(key) > IDEMPOTENCY_KEY_MAX or not key.isascii() or not key.isprintable():
+            raise RuleViolation(
+                "", N_("The idempotency key is not valid."), field="idempotency_key"
+            )
+        first = opinion_by_idempotency_key(key)
+        if first is not None:
+            return first
+    consultation = decision_service.current_consultation(decision)
+    check_opinion_window(
+        non_disclosable=decision.non_disclosable,
+        opens_at=consultation.opens_at if consultation else None,
+        closes_at=consultation.closes_at if consultation else None,
+        now=now,
+    )
+    clean = validate_input(data)
+    content_hash = _content_hash(decision.id, clean)
+    # The 24-hour duplicate rule applies with or without a key: a new form view (new token)
+    # or a client that makes a new key for the same text still gets the first receipt.
+    first = db.session.scalar(
+        sa.select(Opinion)
+        .where(
+            Opinion.content_hash == content_hash,
+            Opinion.submitted_at > now - DUPLICATE_WINDOW,
+        )
+        .order_by(Opinion.id)
+        .limit(1)
+    )
+    if first is not None:
+        return first
+    code = new_receipt_code()
+    while db.session.scalar(sa.select(Opinion.id).where(Opinion.receipt_code == code)):
+        code = new_receipt_code()  # 31^12 codes: practically never taken
+    opinion = Opinion(
+        decision_id=decision.id,
+        consultation_id=consultation.id,
+        receipt_code=code,
+        body=clean.body,
+        clause=clean.clause,
+        display_name=clean.display_name,
+        publish_name_consent=clean.publish_name_consent,
+        consent_version=PRIVACY_NOTICE_VERSION,
+        consented_at=now,
+        contact_email=clean.contact_email,
+        contact_phone=clean.contact_phone,
+        submitted_at=now,
+        idempotency_key=key,
+        content_hash=content_hash,
+        ip_hash=_ip_hash(ip),
+    )
+    db.session.add(opinion)
+    db.session.flush()
+    if clean.contact_email:
+        outbox.enqueue(
+            "mail.send",
+            {
+                "to": clean.contact_email,
+                "subject": f"意见回执码 Opinion receipt {code}",
+                "body": (
+                    f"您对《{decision.title}》提出的意见已收到，回执码：{code}。\n"
+                    f"Your opinion on \u201c{decision.title}\u201d was received. "
+                    f"Receipt code: {code}.\n"
+                    "可凭回执码在 /opinions/status 查询处理情况。"
+                    " Look up its status at /opinions/status.\n"
+                ),
+            },
+            now=now,
+        )
+    return opinion
+
+
+def lookup_opinion(receipt_code: str | None) -> Opinion | None:
+    """The one opinion with this receipt code, or None."""
+    code = normalise_receipt_code(receipt_code)
+    if not code:
+        return None
+    return db.session.scalar(sa.select(Opinion).where(Opinion.receipt_code == code))
