@@ -63,6 +63,7 @@ from admin import (  # noqa: E402,F401
     calendar,
     dashboard,
     decisions,
+    opinions,
     procedure,
     stages_early,
     stages_late,

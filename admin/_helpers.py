@@ -59,6 +59,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("admin.decision_drafting", N_("Drafting and research")),
     ("admin.decision_drafts", N_("Draft versions")),
     ("admin.decision_participation", N_("Public participation")),
+    ("admin.decision_opinions", N_("Opinions")),
     ("admin.decision_experts", N_("Expert review")),
     ("admin.decision_risk", N_("Risk assessment")),
     ("admin.decision_internal_review", N_("Unit review")),

@@ -34,12 +34,13 @@ def progress_bar(label: str):
 @portal_cli.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo data set (does nothing if already loaded)."""
-    from portal import demo
+    from portal import demo, demo_opinions
 
     result = demo.seed(now=clock.now(), password=current_app.config.get("DEMO_PASSWORD"))
     if result is None:
         click.echo("Demo data already loaded; nothing to do.")
         return
+    demo_opinions.seed_demo_opinions(clock.now())
     click.echo(f"Demo data loaded: {result.decisions} decisions, {result.users} staff accounts.")
     click.echo("Demo staff accounts (for demonstration only; change them before any real use):")
     for username, password, roles in result.credentials:

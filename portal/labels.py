@@ -70,6 +70,7 @@ from portal.models.document import DocumentKind  # noqa: E402
 from portal.models.drafting import DraftingMode  # noqa: E402
 from portal.models.implementation import DecisionChangeKind  # noqa: E402
 from portal.rules import enums as E  # noqa: E402
+from portal.rules.consultation import WithholdReason as _WR  # noqa: E402
 
 SOURCE = {
     DecisionSource.CATALOG: _l("Annual catalog"),
@@ -215,6 +216,16 @@ DOCUMENT_KIND = {
 }
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+# The published reason codes of withheld opinions, as shown to people.
+WITHHOLD_REASON = {
+    _WR.ABUSIVE: _l("Abusive or insulting"),
+    _WR.OFF_TOPIC: _l("Not about this draft"),
+    _WR.DUPLICATE: _l("Duplicate"),
+    _WR.PERSONAL_DATA: _l("Contains personal data"),
+    _WR.ADVERTISING: _l("Advertising"),
+    _WR.OTHER: _l("Other reason"),
+}
 
 # Every label by its stored value, for translating the parameters of rule messages.
 _BY_VALUE = {

@@ -51,6 +51,22 @@ RECEIPT = {
         "status": {"type": "string", "enum": ["received", "published", "withheld"]},
     },
 }
+PUBLISHED_OPINION = {
+    "type": "object",
+    "description": "A published opinion: the text as published (phone and ID numbers masked); "
+    "the name only when its author consented; never contact details.",
+    "properties": {
+        "id": {"type": "integer"},
+        "submitted_at": {"type": "string", "format": "date-time"},
+        "body": {"type": "string"},
+        "display_name": {"type": ["string", "null"]},
+        "adoption": {
+            "type": "string",
+            "enum": ["pending", "adopted", "partially_adopted", "not_adopted"],
+        },
+        "response": {"type": ["string", "null"]},
+    },
+}
 OPINION_STATUS = {
     "type": "object",
     "properties": {
@@ -134,6 +150,33 @@ def document() -> dict:
                 }
             },
             "/decisions/{id}/opinions": {
+                "get": {
+                    "summary": "Published opinions of a decision (anonymised)",
+                    "parameters": [
+                        _param("id", {"type": "integer"}, "path"),
+                        _param("page", {"type": "integer", "minimum": 1}),
+                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "a page of published opinions",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "items": {"type": "array", "items": PUBLISHED_OPINION},
+                                            "page": {"type": "integer"},
+                                            "per_page": {"type": "integer"},
+                                            "total": {"type": "integer"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "404": _error("not public or unknown"),
+                    },
+                },
                 "post": {
                     "summary": "Submit an opinion while the consultation is open",
                     "parameters": [
@@ -156,7 +199,7 @@ def document() -> dict:
                         "422": _error("invalid fields"),
                         "429": _error("rate limited (see Retry-After)"),
                     },
-                }
+                },
             },
             "/opinions/status": {
                 "get": {

@@ -1,4 +1,5 @@
-"""POST /api/v1/decisions/<id>/opinions and GET /api/v1/opinions/status (public contract)."""
+"""GET and POST /api/v1/decisions/<id>/opinions and GET /api/v1/opinions/status (public
+contract)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import clock, labels
 from portal.api import bp
+from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
 from portal.extensions import client_address, db, limiter
+from portal.public._util import page_args
+from portal.public.cache import cached_page
 from portal.rules.errors import RuleViolation
 from portal.services import decisions as decision_service
+from portal.services import moderation
 from portal.services import opinions as opinion_service
 
 MAX_BODY_BYTES = 64 * 1024  # a 5,000-character opinion with every field is far below this
@@ -31,6 +36,35 @@ def _receipt(opinion, status: int):
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/decisions/<int:decision_id>/opinions")
+@cached_page
+def opinion_list(decision_id: int):
+    """Published opinions only: the masked text, a name only with consent, never contacts."""
+    decision = decision_service.get_public_decision(decision_id)
+    if decision is None:
+        return json_error(404, "No public decision with this id.")
+    page, per_page = page_args(20, 100)
+    items, total = moderation.published_page(decision, page=page, per_page=per_page)
+    return cached_json(
+        envelope(
+            [
+                {
+                    "id": op.id,
+                    "submitted_at": iso(op.submitted_at),
+                    "body": op.published_body,
+                    "display_name": moderation.public_name(op) or None,
+                    "adoption": str(op.adoption),
+                    "response": op.response or None,
+                }
+                for op in items
+            ],
+            page=page,
+            per_page=per_page,
+            total=total,
+        )
+    )
 
 
 @bp.post("/decisions/<int:decision_id>/opinions")

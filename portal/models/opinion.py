@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models.consultation import Consultation
 from portal.models.decision import Decision
 from portal.models.types import StrEnumType, UTCDateTime, utcnow
-from portal.rules.consultation import OpinionStatus
+from portal.rules.consultation import OpinionStatus, WithholdReason
 from portal.rules.enums import AdoptionStatus
 
 
@@ -46,6 +46,17 @@ class Opinion(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     content_hash: Mapped[str] = mapped_column(sa.String(64))  # the 24-hour duplicate rule
     ip_hash: Mapped[str] = mapped_column(sa.String(64), default="")  # never the raw address
+
+    # Moderation: the text as published (personal data masked), who moderated it and when.
+    withheld_reason: Mapped[WithholdReason | None] = mapped_column(StrEnumType(WithholdReason, 20))
+    published_body: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Answering (PROC-20a, PART-15b): who recorded the adoption and the response, and when.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Campaign grouping: identical and near-identical opinions share a key within a decision.
+    group_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", index=True)
 
     decision: Mapped[Decision] = relationship()
     consultation: Mapped[Consultation] = relationship()

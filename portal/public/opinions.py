@@ -14,9 +14,12 @@ from wtforms.validators import Length, Optional
 from portal import clock, labels
 from portal.extensions import client_address, db, limiter
 from portal.public import bp
+from portal.public._util import page_args, pages
+from portal.public.cache import cached_page
 from portal.rules.consultation import OpinionStatus, check_opinion_window
 from portal.rules.errors import RuleViolation
 from portal.services import decisions as decision_service
+from portal.services import moderation
 from portal.services import opinions as opinion_service
 
 RECEIPT_SESSION_KEY = "opinion_receipt"
@@ -170,4 +173,30 @@ def opinion_status():
         ),
         status,
         {"Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/decisions/<int:decision_id>/opinions")
+@cached_page
+def decision_opinions(decision_id: int):
+    """Published opinions (masked text, names only with consent) with adoption statistics and
+    the withheld opinions counted by reason (PART-15b, A39)."""
+    decision = decision_service.get_public_decision(decision_id)
+    if decision is None:
+        abort(404)
+    page, per_page = page_args(20, 100)
+    items, total = moderation.published_page(decision, page=page, per_page=per_page)
+    withheld = moderation.withheld_counts(decision)
+    return render_template(
+        "public/decision_opinions.html",
+        decision=decision,
+        opinions=items,
+        total=total,
+        page=page,
+        page_count=pages(total, per_page),
+        adoption_counts=moderation.adoption_counts(decision),
+        withheld=withheld,
+        withheld_total=sum(withheld.values()),
+        reason_labels=moderation.WITHHOLD_REASON_LABELS,
+        public_name=moderation.public_name,
     )

@@ -20,6 +20,17 @@ class OpinionStatus(StrEnum):
     WITHHELD = "withheld"
 
 
+class WithholdReason(StrEnum):
+    """The published reason code of an opinion that is not published (moderation)."""
+
+    ABUSIVE = "abusive"
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    PERSONAL_DATA = "personal_data"
+    ADVERTISING = "advertising"
+    OTHER = "other"
+
+
 def window_is_open(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> bool:
     """PROC-17b: the comment period runs from ``opens_at`` (inclusive) to ``closes_at``
     (exclusive)."""

@@ -1,0 +1,337 @@
+"""Moderating and answering citizens' opinions (PROC-20a, PART-15, A39).
+
+A moderator approves an opinion (it is published with phone and ID numbers masked) or withholds
+it with a published reason code. Undertaking staff answer published or withheld opinions with an
+adoption value and a response. Identical and near-identical opinions (campaigns) share a
+``group_key`` within a decision so they can be handled together. Every change is audited;
+functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from portal import labels
+from portal.extensions import db
+from portal.models.decision import Decision
+from portal.models.opinion import Opinion
+from portal.rules.consultation import OpinionStatus, WithholdReason
+from portal.rules.enums import AdoptionStatus
+from portal.rules.errors import N_, RuleViolation
+from portal.rules.privacy import mask_personal_data
+from portal.services.records import update_record
+
+# The published reason codes of withheld opinions (labels live with the others).
+WITHHOLD_REASON_LABELS = labels.WITHHOLD_REASON
+NEAR_IDENTICAL = 0.9  # character-shingle Jaccard similarity for a campaign
+SHINGLE = 3
+RESPONSE_MAX = 5000
+
+# -- grouping (pure helpers) ---------------------------------------------------------------------
+
+
+def normalised_text(text: str) -> str:
+    """NFKC, lower case, letters and digits only: punctuation and spacing do not matter."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(c for c in text if c.isalnum())
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalised_text(text).encode()).hexdigest()
+
+
+def shingles(text: str, size: int = SHINGLE) -> frozenset[str]:
+    norm = normalised_text(text)
+    if len(norm) <= size:
+        return frozenset({norm})
+    return frozenset(norm[i : i + size] for i in range(len(norm) - size + 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def refresh_groups(decision: Decision) -> int:
+    """Give every opinion of ``decision`` without a group its group key; return how many.
+
+    Same normalised text -> the same key; otherwise the key of the first group whose
+    representative is near-identical (Jaccard >= 0.9); otherwise a new key (its own hash).
+    """
+    opinions = db.session.scalars(
+        sa.select(Opinion).where(Opinion.decision_id == decision.id).order_by(Opinion.id)
+    ).all()
+    reps: dict[str, frozenset[str]] = {}
+    by_hash: dict[str, str] = {}
+    for op in opinions:
+        if op.group_key:
+            by_hash.setdefault(text_hash(op.body), op.group_key)
+            reps.setdefault(op.group_key, shingles(op.body))
+    assigned = 0
+    for op in opinions:
+        if op.group_key:
+            continue
+        h = text_hash(op.body)
+        key = by_hash.get(h)
+        if key is None:
+            mine = shingles(op.body)
+            for rep_key, rep in reps.items():
+                # Jaccard >= t needs |small| >= t * |large|: skip hopeless pairs cheaply.
+                small, large = sorted((len(mine), len(rep)))
+                if small >= NEAR_IDENTICAL * large and jaccard(mine, rep) >= NEAR_IDENTICAL:
+                    key = rep_key
+                    break
+            if key is None:
+                key = h
+                reps[key] = mine
+            by_hash[h] = key
+        op.group_key = key
+        assigned += 1
+    if assigned:
+        db.session.flush()
+    return assigned
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    count: int
+    received: int
+    first: Opinion
+
+
+def groups(decision: Decision) -> list[Group]:
+    """Groups of more than one opinion (campaigns), largest first, counted in SQL."""
+    rows = db.session.execute(
+        sa.select(
+            Opinion.group_key,
+            sa.func.count(Opinion.id),
+            sa.func.sum(sa.case((Opinion.status == OpinionStatus.RECEIVED, 1), else_=0)),
+            sa.func.min(Opinion.id),
+        )
+        .where(Opinion.decision_id == decision.id, Opinion.group_key != "")
+        .group_by(Opinion.group_key)
+        .having(sa.func.count(Opinion.id) > 1)
+        .order_by(sa.func.count(Opinion.id).desc(), sa.func.min(Opinion.id))
+    ).all()
+    return [
+        Group(key, int(count), int(received or 0), db.session.get(Opinion, first_id))
+        for key, count, received, first_id in rows
+    ]
+
+
+def group_counts(decision: Decision) -> dict[str, int]:
+    return {g.key: g.count for g in groups(decision)}
+
+
+# -- queries ---------------------------------------------------------------------------------------
+
+
+def queue(decision: Decision, status: OpinionStatus | None = None, group_key: str | None = None):
+    query = sa.select(Opinion).where(Opinion.decision_id == decision.id)
+    if status is not None:
+        query = query.where(Opinion.status == status)
+    if group_key:
+        query = query.where(Opinion.group_key == group_key)
+    return db.session.scalars(query.order_by(Opinion.submitted_at, Opinion.id)).all()
+
+
+def status_counts(decision: Decision) -> dict[OpinionStatus, int]:
+    rows = db.session.execute(
+        sa.select(Opinion.status, sa.func.count(Opinion.id))
+        .where(Opinion.decision_id == decision.id)
+        .group_by(Opinion.status)
+    ).all()
+    counts = dict.fromkeys(OpinionStatus, 0)
+    counts.update({OpinionStatus(s): int(n) for s, n in rows})
+    return counts
+
+
+def opinions_of(decision: Decision, ids: Iterable[int]) -> list[Opinion]:
+    """The opinions with these ids that belong to ``decision`` (others are ignored)."""
+    wanted = {int(i) for i in ids}
+    if not wanted:
+        return []
+    return db.session.scalars(
+        sa.select(Opinion)
+        .where(Opinion.decision_id == decision.id, Opinion.id.in_(wanted))
+        .order_by(Opinion.id)
+    ).all()
+
+
+# -- moderation ------------------------------------------------------------------------------------
+
+
+def approve_opinion(opinion: Opinion, *, actor, now: datetime, ip: str = "") -> Opinion:
+    """Publish the opinion: the published text has phone and ID numbers masked (A39)."""
+    update_record(
+        opinion,
+        {
+            "status": OpinionStatus.PUBLISHED,
+            "published_body": mask_personal_data(opinion.body),
+            "withheld_reason": None,
+            "moderated_at": now,
+            "moderated_by_id": actor.id,
+        },
+        decision=opinion.decision,
+        actor=actor,
+        now=now,
+        action="opinion.approve",
+        ip=ip,
+    )
+    return opinion
+
+
+def withhold_opinion(
+    opinion: Opinion, reason: WithholdReason | str, *, actor, now: datetime, ip: str = ""
+) -> Opinion:
+    """Do not publish the opinion; the reason code is counted publicly."""
+    try:
+        reason = WithholdReason(reason)
+    except ValueError:
+        raise RuleViolation(
+            "", N_("Choose why the opinion is not published."), field="reason"
+        ) from None
+    update_record(
+        opinion,
+        {
+            "status": OpinionStatus.WITHHELD,
+            "withheld_reason": reason,
+            "published_body": "",
+            "moderated_at": now,
+            "moderated_by_id": actor.id,
+        },
+        decision=opinion.decision,
+        actor=actor,
+        now=now,
+        action="opinion.withhold",
+        ip=ip,
+    )
+    return opinion
+
+
+def moderate_opinions(
+    opinions: Iterable[Opinion],
+    action: str,
+    *,
+    reason: str | None = None,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> int:
+    """Approve or withhold several opinions at once (a selection or a whole group)."""
+    count = 0
+    for opinion in opinions:
+        if action == "approve":
+            approve_opinion(opinion, actor=actor, now=now, ip=ip)
+        elif action == "withhold":
+            withhold_opinion(opinion, reason or "", actor=actor, now=now, ip=ip)
+        else:
+            raise RuleViolation("", N_("Choose an action."), field="action")
+        count += 1
+    return count
+
+
+# -- answers (PROC-20a, PART-15) -------------------------------------------------------------------
+
+
+def answer_opinion(
+    opinion: Opinion,
+    adoption: AdoptionStatus | str,
+    response: str,
+    *,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> Opinion:
+    """Record whether the opinion is adopted and the response (PROC-20a)."""
+    if opinion.status not in (OpinionStatus.PUBLISHED, OpinionStatus.WITHHELD):
+        raise RuleViolation(
+            "PROC-20a", N_("Moderate the opinion before answering it."), field="adoption"
+        )
+    try:
+        adoption = AdoptionStatus(adoption)
+    except ValueError:
+        adoption = AdoptionStatus.PENDING
+    if adoption is AdoptionStatus.PENDING:
+        raise RuleViolation(
+            "PROC-20a", N_("Choose whether the opinion is adopted."), field="adoption"
+        )
+    response = unicodedata.normalize("NFKC", response or "").strip()
+    if len(response) > RESPONSE_MAX:
+        raise RuleViolation(
+            "", N_("Write at most %(n)d characters."), field="response", n=RESPONSE_MAX
+        )
+    if adoption is not AdoptionStatus.ADOPTED and not response:
+        # PROC-20a / PART-15b: an opinion not (fully) adopted is answered with the reason.
+        raise RuleViolation(
+            "PROC-20a",
+            N_("Give the reason when an opinion is not adopted or only partly adopted."),
+            field="response",
+        )
+    update_record(
+        opinion,
+        {
+            "adoption": adoption,
+            "response": response,
+            "answered_at": now,
+            "answered_by_id": actor.id,
+        },
+        decision=opinion.decision,
+        actor=actor,
+        now=now,
+        action="opinion.answer",
+        ip=ip,
+    )
+    return opinion
+
+
+# -- the public side -------------------------------------------------------------------------------
+
+
+def published_page(decision: Decision, *, page: int, per_page: int) -> tuple[list[Opinion], int]:
+    base = sa.select(Opinion).where(
+        Opinion.decision_id == decision.id, Opinion.status == OpinionStatus.PUBLISHED
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    items = db.session.scalars(
+        base.order_by(Opinion.submitted_at, Opinion.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(items), int(total)
+
+
+def adoption_counts(decision: Decision) -> dict[AdoptionStatus, int]:
+    rows = db.session.execute(
+        sa.select(Opinion.adoption, sa.func.count(Opinion.id))
+        .where(Opinion.decision_id == decision.id, Opinion.status == OpinionStatus.PUBLISHED)
+        .group_by(Opinion.adoption)
+    ).all()
+    counts = dict.fromkeys(AdoptionStatus, 0)
+    counts.update({AdoptionStatus(a): int(n) for a, n in rows})
+    return counts
+
+
+def withheld_counts(decision: Decision) -> dict[WithholdReason, int]:
+    rows = db.session.execute(
+        sa.select(Opinion.withheld_reason, sa.func.count(Opinion.id))
+        .where(Opinion.decision_id == decision.id, Opinion.status == OpinionStatus.WITHHELD)
+        .group_by(Opinion.withheld_reason)
+    ).all()
+    counts = dict.fromkeys(WithholdReason, 0)
+    for reason, n in rows:
+        counts[WithholdReason(reason or WithholdReason.OTHER)] += int(n)
+    return counts
+
+
+def public_name(opinion: Opinion) -> str:
+    """The display name only with consent (A39); otherwise ''."""
+    return opinion.display_name if opinion.publish_name_consent and opinion.display_name else ""
