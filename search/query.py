@@ -22,7 +22,8 @@ class MarkFormatter(HtmlFormatter):
     """Matched terms as plain ``<mark>``; the surrounding text is HTML-escaped by Whoosh."""
 
     def format_token(self, text, token, replace=False):
-        return "<mark>" + escape(get_text(text, token, replace)) + "</mark>"
+        # str() first: str + Markup would escape the "<mark>" tags themselves.
+        return "<mark>" + str(escape(get_text(text, token, replace))) + "</mark>"
 
 
 class SearchUnavailable(RuntimeError):

@@ -45,3 +45,19 @@ def test_missing_index_says_search_is_unavailable(ctx, demo, client):
     response = client.get("/search?q=供热&lang=en")
     assert response.status_code == 503
     assert "temporarily unavailable" in text_of(response)
+
+
+def test_markup_in_indexed_text_is_escaped_in_snippets(ctx, demo, runner, client):
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models.decision import Decision
+
+    d = db.session.scalar(sa.select(Decision).where(Decision.title.like("%供热%")))
+    d.summary = '<img src=x onerror="alert(1)"> 换热站<script>alert(2)</script>'
+    db.session.commit()
+    _reindex(runner)
+    html = client.get("/search?q=换热站").get_data(as_text=True)
+    assert "<mark>换热站</mark>" in html  # the match is highlighted, not shown as &lt;mark&gt;
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert "&lt;script&gt;alert(2)" in html  # shown as text, never run
