@@ -91,6 +91,15 @@ def _param(name: str, schema: dict, where: str = "query") -> dict:
     return {"name": name, "in": where, "required": where == "path", "schema": schema}
 
 
+# Paths contributed by other API modules (hearings, search, open data...) through add_paths().
+_EXTRA_PATHS: dict[str, dict] = {}
+
+
+def add_paths(paths: dict[str, dict]) -> None:
+    """Register the OpenAPI description of endpoints defined in another module."""
+    _EXTRA_PATHS.update(paths)
+
+
 def document() -> dict:
     paging = [
         _param("page", {"type": "integer", "minimum": 1}),
@@ -222,4 +231,6 @@ def document() -> dict:
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    doc = document()
+    doc["paths"].update(_EXTRA_PATHS)
+    return jsonify(doc)

@@ -1,0 +1,21 @@
+"""join the 0005a-0005d branches
+
+Revision ID: 0006
+Revises: 0005a, 0005b, 0005c, 0005d
+Create Date: 2026-11-26 22:00:00
+
+"""
+
+# revision identifiers, used by Alembic.
+revision = '0006'
+down_revision = ('0005a', '0005b', '0005c', '0005d')
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
