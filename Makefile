@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
 
-.PHONY: run serve install test test-fast test-db lint fmt i18n-extract i18n-update i18n-compile bench clean
+.PHONY: run serve install test test-fast test-db lint fmt i18n-extract i18n-update i18n-compile bench clean i18n
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache translations/*/LC_MESSAGES/*.mo
+
+# Extract, merge, fill the Chinese catalogue from translations/incoming/*.json, compile.
+i18n: i18n-update
+	$(BIN)/python scripts/i18n_fill.py || true
+	$(MAKE) --no-print-directory i18n-compile

@@ -4,7 +4,7 @@ Revision ID: 0005c
 Revises: 0004
 Create Date: 2026-11-26 22:00:00
 
-Branch revision: 0005a-0005d were developed side by side and are joined by 0006.
+Branch revision: 0005a-0005e were developed side by side and are joined by 0006.
 """
 
 from alembic import op  # noqa: F401
