@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -41,6 +40,19 @@ def seed_demo() -> None:
         click.echo("Demo data already loaded; nothing to do.")
         return
     demo_opinions.seed_demo_opinions(clock.now())
+    from portal.demo_supervision import seed_demo_supervision  # issue 7 (with evaluation)
+
+    seed_demo_supervision(clock.now())
+    from portal.demo_hearings import seed_demo_hearings  # issue 5
+
+    seed_demo_hearings(clock.now())
+    from portal import demo_catalog, demo_experts
+
+    demo_experts.seed_demo_experts(clock.now())
+    demo_catalog.seed_demo_catalog(clock.now())
+    from portal.demo_proposals import seed_demo_proposals
+
+    seed_demo_proposals(clock.now())
     click.echo(f"Demo data loaded: {result.decisions} decisions, {result.users} staff accounts.")
     click.echo("Demo staff accounts (for demonstration only; change them before any real use):")
     for username, password, roles in result.credentials:
@@ -50,10 +62,35 @@ def seed_demo() -> None:
 @portal_cli.command("reindex")
 def reindex() -> None:
     """Rebuild the search index from the database."""
-    from search.indexer import reindex as rebuild
+    import time
 
-    count = rebuild(Path(current_app.config["SEARCH_DIR"]), progress_bar("Indexing"))
-    click.echo(f"Indexed {count} documents into {current_app.config['SEARCH_DIR']}.")
+    from search.indexer import reindex as rebuild
+    from search.service import backend
+
+    state: dict = {"bar": None, "done": 0}
+
+    def progress(done: int, total: int) -> None:
+        if state["bar"] is None:
+            bar = click.progressbar(length=max(total, 1), label="Indexing", file=sys.stderr)
+            state["bar"] = bar
+            state["bar"].__enter__()
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+
+    started = time.perf_counter()
+    try:
+        counts = rebuild(progress)
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+    where = backend().name
+    if where == "whoosh":
+        where = current_app.config["SEARCH_DIR"]
+    detail = ", ".join(f"{kind} {n}" for kind, n in counts.items())
+    click.echo(
+        f"Indexed {sum(counts.values())} documents ({detail}) into {where} "
+        f"in {time.perf_counter() - started:.1f}s."
+    )
 
 
 @portal_cli.command("drain-outbox")
@@ -143,4 +180,4 @@ def create_user(username, display_name, gov, department, roles, email, password)
     click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}) in {dept.name}.")
 
 
-from portal import cli_archive  # noqa: E402,F401
+from portal import cli_archive, cli_privacy  # noqa: E402,F401

@@ -174,6 +174,7 @@ class DemoDecision:
     published: bool = False
     non_disclosable: bool = False
     second_draft: str = ""
+    final_text: str = ""  # the published decision text, when it differs from the draft
     # Stage records (see ``RecordWriter``).
     co_units: tuple[str, ...] = ()  # further undertaking units; the main unit leads (PROC-12a)
     issue: str = "存在的突出问题"  # what the decision addresses (research record, reports)
@@ -497,6 +498,13 @@ def make_decision(
             opens = at_local((now - timedelta(days=opened_ago)).astimezone(TZ).date(), 0)
             closes = opens + timedelta(days=length + 1)  # PROC-17b: day one is the next day
             add_consultation(decision, spec, draft, opens, closes, now)
+        elif spec.published and not spec.non_disclosable:
+            # The closed 30-day comment window inside the participation step (PROC-17b).
+            participation = decision.step(Step.PUBLIC_PARTICIPATION)
+            if participation is not None and participation.completed_at is not None:
+                opens = at_local(participation.started_at.astimezone(TZ).date(), 0)
+                opens += timedelta(days=1)
+                add_consultation(decision, spec, draft, opens, opens + timedelta(days=31), now)
     if spec.published:
         pub = decision.step(Step.PUBLICATION)
         decision.published_at = pub.started_at if pub else now
@@ -504,7 +512,7 @@ def make_decision(
             decision,
             DocumentKind.DECISION_TEXT,
             spec.title,
-            spec.draft,
+            spec.final_text or spec.draft,
             decision.published_at,
             public=True,
             now=now,
@@ -679,6 +687,18 @@ def demo_decisions() -> list[DemoDecision]:
             "加强幼儿园教师队伍建设，落实公办园教职工编制标准。",
         ],
     )
+    # After the consultation (see portal/demo_opinions.py): more new kindergartens, subsidies
+    # reviewed every year, and a new article on fee relief for families in difficulty.
+    preschool_final = draft_text(
+        "赤峰市学前教育普惠发展三年行动计划（2026—2028年）",
+        [
+            "到2028年，全市学前三年毛入园率达到95%，普惠性幼儿园覆盖率达到90%以上。",
+            "每年新建、改扩建公办幼儿园不少于25所，重点补齐城乡接合部、新建小区和农村牧区学位缺口。",
+            "完善普惠性民办幼儿园认定和扶持办法，按在园幼儿人数给予生均补助，补助标准每年评估调整。",
+            "加强幼儿园教师队伍建设，落实公办园教职工编制标准。",
+            "建立学前教育资助制度，对家庭经济困难幼儿减免保育教育费。",
+        ],
+    )
     fares = draft_text(
         "赤峰市城市公共交通票价调整方案",
         [
@@ -816,6 +836,7 @@ def demo_decisions() -> list[DemoDecision]:
             40,
             "扩大普惠性学前教育资源，提升保教质量。",
             draft=preschool,
+            final_text=preschool_final,
             explanation="依据《中华人民共和国学前教育法》起草。",
             published=True,
             issue="普惠性学位不足、城乡学前教育资源不均衡",

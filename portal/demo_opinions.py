@@ -132,8 +132,115 @@ OPINIONS: list[tuple] = [
 ]
 
 
+# The published preschool plan: answered opinions under themes, and the published report.
+REPORT_DECISION = "赤峰市学前教育普惠发展三年行动计划（2026—2028年）"
+# (body, clause, theme, name, consent, adoption, response)
+REPORT_OPINIONS: list[tuple] = [
+    (
+        "新建小区配套幼儿园经常迟迟不移交，建议每年新建公办园数量再增加一些。",
+        "第二条",
+        "公办园建设",
+        "刘女士",
+        True,
+        AdoptionStatus.ADOPTED,
+        "已采纳，每年新建、改扩建公办幼儿园数量由20所提高到25所。",
+    ),
+    (
+        "农村牧区幼儿入园路途远，建议把农村牧区也列为重点补齐学位的区域。",
+        "第二条",
+        "公办园建设",
+        "",
+        False,
+        AdoptionStatus.ADOPTED,
+        "已采纳，第二条增加“农村牧区”。",
+    ),
+    (
+        "生均补助标准多年不变，民办园难以为继，建议建立补助标准调整机制。",
+        "第三条",
+        "普惠性民办园扶持",
+        "某民办幼儿园举办者",
+        True,
+        AdoptionStatus.PARTIALLY_ADOPTED,
+        "部分采纳：补助标准每年评估调整；按物价指数自动联动暂不具备条件。",
+    ),
+    (
+        "建议对家庭经济困难的幼儿减免保育教育费。联系电话13904769876。",
+        "",
+        "家庭经济困难幼儿资助",
+        "",
+        False,
+        AdoptionStatus.ADOPTED,
+        "已采纳，新增第五条建立学前教育资助制度。",
+    ),
+    (
+        "建议全面实行学前教育免费。",
+        "",
+        "家庭经济困难幼儿资助",
+        "",
+        False,
+        AdoptionStatus.NOT_ADOPTED,
+        "未采纳：全面免费学前教育需国家和自治区统一部署，超出本行动计划调整范围。",
+    ),
+    (
+        "幼儿园教师工资待遇偏低，流失严重，建议明确公办园教师待遇保障。",
+        "第四条",
+        "",
+        "",
+        False,
+        AdoptionStatus.NOT_ADOPTED,
+        "未采纳：教师工资待遇按国家和自治区有关规定执行，已在其他政策中安排。",
+    ),
+]
+REPORT_SUMMARY = (
+    "征求意见期间共收到公众意见7条，其中1条因与本计划无关未予公布，6条经审核后公布。\n"
+    "经研究，采纳3条、部分采纳1条、未采纳2条。采纳的意见主要集中在公办园建设数量、"
+    "农村牧区学位补齐和家庭经济困难幼儿资助三个方面，已据此修改第二条、第三条并新增第五条。\n"
+    "未采纳的意见主要是超出本计划调整范围或已有其他政策安排，具体理由见每条意见的答复。"
+)
+
+
+def _new_opinion(
+    consultation,
+    index: int,
+    body: str,
+    clause: str,
+    name: str,
+    consent: bool,
+    phone: str,
+    email: str,
+    submitted: datetime,
+) -> Opinion:
+    opinion = Opinion(
+        decision_id=consultation.decision_id,
+        consultation_id=consultation.id,
+        receipt_code=new_receipt_code(),
+        body=clean_text(body, multiline=True),
+        clause=clause,
+        display_name=name,
+        publish_name_consent=consent,
+        consent_version=PRIVACY_NOTICE_VERSION,
+        consented_at=submitted,
+        contact_email=email,
+        contact_phone=phone,
+        submitted_at=submitted,
+        content_hash=hashlib.sha256(f"demo:{consultation.id}:{index}:{body}".encode()).hexdigest(),
+    )
+    db.session.add(opinion)
+    db.session.flush()
+    audit.record(
+        "opinion.receive",
+        actor="demo",
+        now=submitted,
+        obj=consultation.decision,
+        after={"record": f"opinions:{opinion.id}", "status": "received"},
+    )
+    return opinion
+
+
 def seed_demo_opinions(now: datetime) -> int:
-    """Add the demo opinions to the open consultations (once); return how many were added."""
+    """Add the demo opinions (once): every moderation and adoption state on the open consultation
+    that closes soonest, and the answered opinions with a published adoption report on the
+    published preschool plan. Returns how many opinions were added."""
     consultations = decision_service.open_consultations(now, limit=5)
     if not consultations:
         return 0
@@ -149,29 +256,8 @@ def seed_demo_opinions(now: datetime) -> int:
         body, clause, name, consent, phone, email, action, code, response = spec
         submitted = max(consultation.opens_at, now - timedelta(days=6)) + timedelta(hours=3 * i)
         submitted = min(submitted, now - timedelta(minutes=5))
-        opinion = Opinion(
-            decision_id=consultation.decision_id,
-            consultation_id=consultation.id,
-            receipt_code=new_receipt_code(),
-            body=clean_text(body, multiline=True),
-            clause=clause,
-            display_name=name,
-            publish_name_consent=consent,
-            consent_version=PRIVACY_NOTICE_VERSION,
-            consented_at=submitted,
-            contact_email=email,
-            contact_phone=phone,
-            submitted_at=submitted,
-            content_hash=hashlib.sha256(f"demo:{i}:{body}".encode()).hexdigest(),
-        )
-        db.session.add(opinion)
-        db.session.flush()
-        audit.record(
-            "opinion.receive",
-            actor="demo",
-            now=submitted,
-            obj=consultation.decision,
-            after={"record": f"opinions:{opinion.id}", "status": "received"},
+        opinion = _new_opinion(
+            consultation, i, body, clause, name, consent, phone, email, submitted
         )
         added += 1
         if moderator is None:
@@ -186,5 +272,107 @@ def seed_demo_opinions(now: datetime) -> int:
         elif action == "withhold":
             moderation.withhold_opinion(opinion, code, actor=moderator, now=later)
     moderation.refresh_groups(consultation.decision)
+    if moderator is not None and answerer is not None:
+        for other in consultations[1:]:
+            added += _seed_few(other, moderator, answerer, now)
+        added += _seed_report(moderator, answerer)
+        _seed_templates(answerer, now)
     db.session.commit()
     return added
+
+
+def _seed_report(moderator: User, answerer: User) -> int:
+    """Opinions on the published preschool plan, all answered, and its published report."""
+    from portal.models.consultation import Consultation
+    from portal.models.decision import Decision
+    from portal.services import adoption
+
+    decision = db.session.scalar(sa.select(Decision).where(Decision.title == REPORT_DECISION))
+    consultation = decision and db.session.scalar(
+        sa.select(Consultation).where(Consultation.decision_id == decision.id)
+    )
+    if consultation is None or decision.published_at is None:
+        return 0
+    added = 0
+    for i, (body, clause, theme, name, consent, code, response) in enumerate(REPORT_OPINIONS):
+        submitted = consultation.opens_at + timedelta(days=2 + 3 * i, hours=10)
+        opinion = _new_opinion(consultation, i, body, clause, name, consent, "", "", submitted)
+        moderation.approve_opinion(opinion, actor=moderator, now=submitted + timedelta(hours=2))
+        answered = consultation.closes_at + timedelta(days=3)
+        moderation.answer_opinion(
+            opinion, code, response, theme=theme, actor=answerer, now=answered
+        )
+        added += 1
+    off_topic = _new_opinion(
+        consultation,
+        99,
+        "小区门口的路灯坏了很久，请尽快修理。",
+        "",
+        "",
+        False,
+        "",
+        "",
+        consultation.opens_at + timedelta(days=5),
+    )
+    moderation.withhold_opinion(
+        off_topic,
+        WithholdReason.OFF_TOPIC,
+        actor=moderator,
+        now=consultation.opens_at + timedelta(days=5, hours=2),
+    )
+    added += 1
+    when = consultation.closes_at + timedelta(days=5)
+    adoption.save_summary(decision, REPORT_SUMMARY, actor=answerer, now=when)
+    adoption.publish_report(decision, actor=answerer, now=when)
+    return added
+
+
+# A few opinions on each of the other open consultations: answered, published, received.
+FEW = [
+    (
+        "建议在实施前组织听证，充分听取受影响群众的意见。",
+        AdoptionStatus.ADOPTED,
+        "已采纳，将依法组织听证。",
+    ),
+    ("建议对低收入家庭给予适当补贴，减轻负担。", AdoptionStatus.PENDING, ""),
+    ("建议明确各部门职责分工和完成时限。", None, ""),
+]
+
+
+def _seed_few(consultation, moderator: User, answerer: User, now: datetime) -> int:
+    for i, (body, code, response) in enumerate(FEW):
+        submitted = max(consultation.opens_at + timedelta(hours=2), now - timedelta(days=2))
+        submitted += timedelta(hours=5 * i)
+        submitted = min(submitted, now - timedelta(minutes=5))
+        opinion = _new_opinion(consultation, 50 + i, body, "", "", False, "", "", submitted)
+        if code is None:
+            continue  # awaiting moderation
+        moderation.approve_opinion(opinion, actor=moderator, now=submitted + timedelta(minutes=20))
+        if code is not AdoptionStatus.PENDING:
+            moderation.answer_opinion(
+                opinion, code, response, actor=answerer, now=submitted + timedelta(hours=1)
+            )
+    return len(FEW)
+
+
+TEMPLATES = [
+    (
+        "超出本决策调整范围",
+        "not_adopted",
+        "经研究，该意见涉及的事项超出本决策的调整范围，已转有关部门研究办理。",
+    ),
+    (
+        "已有政策安排",
+        "not_adopted",
+        "经研究，该意见涉及的事项已有相关政策作出安排，本决策不再重复规定。",
+    ),
+    ("已在修改稿中采纳", "adopted", "已采纳，已在修改稿中作相应修改。"),
+]
+
+
+def _seed_templates(answerer: User, now: datetime) -> None:
+    """Frequent answers of the demo city government (the undertaking staff's own)."""
+    from portal.services import adoption
+
+    for title, code, text in TEMPLATES:
+        adoption.create_template(answerer.government_id, title, code, text, actor=answerer, now=now)

@@ -268,7 +268,11 @@ def violation_text(v) -> str:
     """A RuleViolation's message in the user's language, its parameters translated too."""
     from flask_babel import gettext
 
-    params = {k: label_of(val) for k, val in v.params.items()}
+    # Numbers stay numbers, for %(n)d placeholders; everything else becomes its label.
+    params = {
+        k: val if isinstance(val, int | float) and not isinstance(val, bool) else label_of(val)
+        for k, val in v.params.items()
+    }
     try:
         return gettext(v.message, **params)
     except (KeyError, ValueError, TypeError):
@@ -284,3 +288,289 @@ def citation(rule: str) -> str:
         return cite(rule, "zh" if is_zh() else "en")
     except ValueError:
         return rule
+
+
+# -- public proposals (PROC-11b(4), CAT-7b) ------------------------------------------------------
+
+from portal.models.proposal import (  # noqa: E402
+    ProposalKind,
+    ProposalOutcome,
+    ProposalStatus,
+    ProposerType,
+)
+
+PROPOSAL_KIND = {
+    ProposalKind.NEW_ITEM: _l("New decision item"),
+    ProposalKind.CATALOG_ITEM: _l("Catalog item"),
+}
+PROPOSER_TYPE = {
+    ProposerType.CITIZEN: _l("Citizen"),
+    ProposerType.LEGAL_PERSON: _l("Legal person (company or institution)"),
+    ProposerType.OTHER_ORGANISATION: _l("Other organisation"),
+}
+PROPOSAL_STATUS = {
+    ProposalStatus.RECEIVED: _l("Received, not yet routed"),
+    ProposalStatus.ROUTED: _l("Routed to a unit for study"),
+    ProposalStatus.UNDER_STUDY: _l("Under study"),
+    ProposalStatus.ANSWERED: _l("Answered"),
+}
+PROPOSAL_OUTCOME = {
+    ProposalOutcome.ADOPTED_AS_ITEM: _l("Adopted as a decision item"),
+    ProposalOutcome.INCLUDED_IN_CATALOG: _l("Included in a decision catalog"),
+    ProposalOutcome.NOT_ADOPTED: _l("Not adopted"),
+}
+
+
+# -- issue 7 part 2: supervision (SUP), post-evaluation (EVAL), statistics --------------------
+from portal.rules import evaluation as _EV  # noqa: E402
+from portal.rules import supervision as _SUP  # noqa: E402
+
+TASK_STATUS = {_SUP.TaskStatus.OPEN: _l("Open"), _SUP.TaskStatus.COMPLETED: _l("Completed")}
+INSPECTION_TYPE = {
+    _SUP.InspectionType.ROUTINE: _l("Routine tracking"),
+    _SUP.InspectionType.SPECIAL: _l("Special inspection"),
+}
+INSPECTION_METHOD = {
+    _SUP.InspectionMethod.WRITTEN: _l("Written inspection"),
+    _SUP.InspectionMethod.ON_SITE: _l("On-site inspection"),
+}
+ONSITE_TECHNIQUE = {
+    _SUP.OnSiteTechnique.SITE_CHECK: _l("Site check"),
+    _SUP.OnSiteTechnique.INTERVIEW: _l("Interviews"),
+    _SUP.OnSiteTechnique.UNANNOUNCED_VISIT: _l("Unannounced visit"),
+}
+DISSEMINATION = {
+    _SUP.Dissemination.FEEDBACK: _l("Fed back to the inspected unit"),
+    _SUP.Dissemination.CIRCULAR: _l("Circulated"),
+}
+ASSESSMENT_RESULT = {
+    _SUP.AssessmentResult.EXCELLENT: _l("Excellent"),
+    _SUP.AssessmentResult.GOOD: _l("Good"),
+    _SUP.AssessmentResult.PASSED: _l("Passed"),
+    _SUP.AssessmentResult.FAILED: _l("Failed"),
+}
+POST_EVAL_TRIGGER = {
+    E.PostEvalTrigger.BASIS_OR_CIRCUMSTANCES_CHANGED: _l(
+        "The laws, policies or circumstances it rests on changed significantly"
+    ),
+    E.PostEvalTrigger.EXPECTED_EFFECT_NOT_ACHIEVED: _l(
+        "It clearly did not achieve the expected effect"
+    ),
+    E.PostEvalTrigger.MANY_PUBLIC_OPINIONS: _l("The public raised many opinions"),
+    E.PostEvalTrigger.ORGAN_DEEMS_NECESSARY: _l("The government considers it necessary"),
+}
+SELECTION_FACTOR = {
+    _EV.SelectionFactor.SOCIAL_ATTENTION: _l("Social attention"),
+    _EV.SelectionFactor.EXECUTION_PROGRESS: _l("Execution progress"),
+    _EV.SelectionFactor.IMPLEMENTATION_PROBLEMS: _l("Problems in implementation"),
+}
+THIRD_PARTY_TYPE = {
+    _EV.ThirdPartyType.PROFESSIONAL_INSTITUTION: _l("Professional institution"),
+    _EV.ThirdPartyType.SOCIAL_ORGANISATION: _l("Social organisation"),
+    _EV.ThirdPartyType.UNIVERSITY: _l("University"),
+    _EV.ThirdPartyType.RESEARCH_INSTITUTE: _l("Research institute"),
+    _EV.ThirdPartyType.THINK_TANK: _l("Think tank"),
+}
+EVALUATION_SCOPE = {
+    _EV.EvaluationScope.OVERALL: _l("Overall evaluation"),
+    _EV.EvaluationScope.PARTIAL: _l("Partial evaluation"),
+}
+EVALUATION_METHOD = {
+    _EV.EvaluationMethod.QUESTIONNAIRE: _l("Questionnaire"),
+    _EV.EvaluationMethod.OPINION_SOLICITATION: _l("Soliciting opinions"),
+    _EV.EvaluationMethod.PUBLIC_OPINION_MONITORING: _l("Monitoring public opinion"),
+    _EV.EvaluationMethod.FIELD_INSPECTION: _l("Field inspection"),
+    _EV.EvaluationMethod.SYMPOSIUM_RESEARCH: _l("Symposium research"),
+}
+TEAM_ROLE = {
+    _EV.TeamRole.EXPERT: _l("Expert of the field"),
+    _EV.TeamRole.EXECUTION_UNIT_REP: _l("Execution unit representative"),
+    _EV.TeamRole.PUBLIC: _l("Member of the public"),
+}
+CONCLUSION = {
+    _EV.Conclusion.CONTINUE: _l("Recommend continuing"),
+    _EV.Conclusion.SUSPEND: _l("Recommend suspending"),
+    _EV.Conclusion.TERMINATE: _l("Recommend terminating"),
+    _EV.Conclusion.ADJUST: _l("Recommend adjusting"),
+}
+GOV_DECISION = {
+    _EV.GovDecision.CONTINUE: _l("Continue"),
+    _EV.GovDecision.SUSPEND: _l("Suspend execution"),
+    _EV.GovDecision.TERMINATE: _l("Terminate execution"),
+    _EV.GovDecision.ADJUST: _l("Adjust the decision"),
+}
+EVALUATION_STATUS = {
+    _EV.EvaluationStatus.TRIGGERED: _l("Triggered"),
+    _EV.EvaluationStatus.TEAM_FORMED: _l("Team formed"),
+    _EV.EvaluationStatus.PLAN_MADE: _l("Plan made"),
+    _EV.EvaluationStatus.INVESTIGATION: _l("Investigation"),
+    _EV.EvaluationStatus.REPORT_SUBMITTED: _l("Report submitted"),
+    _EV.EvaluationStatus.GOV_DECISION: _l("Government decided"),
+    _EV.EvaluationStatus.INVALID: _l("Invalid, redone"),
+}
+PARTICIPANT_TYPE = {
+    _EV.ParticipantType.NPC_DEPUTIES: _l("NPC deputies"),
+    _EV.ParticipantType.CPPCC_MEMBERS: _l("CPPCC members"),
+    _EV.ParticipantType.PEOPLES_ORGANISATIONS: _l("People's organisations"),
+    _EV.ParticipantType.GRASSROOTS_ORGANISATIONS: _l("Grassroots organisations"),
+    _EV.ParticipantType.SOCIAL_ORGANISATIONS: _l("Social organisations"),
+}
+PRIOR_ROLE = {
+    _EV.PriorRole.EXPERT_REVIEW_INSTITUTION: _l("expert review"),
+    _EV.PriorRole.RISK_ASSESSMENT_BODY: _l("risk assessment"),
+    _EV.PriorRole.DRAFTING_ENTRUSTEE: _l("entrusted drafting"),
+    _EV.PriorRole.POLL_THIRD_PARTY: _l("opinion poll"),
+    _EV.PriorRole.INDIVIDUAL_EXPERT: _l("expert review (as an individual expert)"),
+}
+_BY_VALUE.update({str(k): v for k, v in {**PRIOR_ROLE, **GOV_DECISION}.items()})
+
+
+# -- hearings and symposiums (issue 5) ------------------------------------------------------------
+
+from portal.rules import hearings as _H  # noqa: E402
+
+HEARING_KIND = {_H.HearingKind.HEARING: _l("Hearing"), _H.HearingKind.SYMPOSIUM: _l("Symposium")}
+SELECTION_METHOD = {
+    _H.SelectionMethod.FIRST_COME: _l("First come, first served"),
+    _H.SelectionMethod.LOTTERY: _l("Lottery among applicants"),
+    _H.SelectionMethod.QUOTA: _l("Seats per stakeholder side"),
+    _H.SelectionMethod.INVITATION: _l("Invitation by the organiser"),
+}
+REGISTRATION_STATUS = {
+    _H.RegistrationStatus.APPLIED: _l("Applied"),
+    _H.RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    _H.RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    _H.RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+DELIVERY_METHOD = {
+    _H.DeliveryMethod.PORTAL_DOWNLOAD: _l("Portal download"),
+    _H.DeliveryMethod.EMAIL: _l("E-mail"),
+    _H.DeliveryMethod.IN_PERSON: _l("In person"),
+    _H.DeliveryMethod.POST: _l("Post"),
+}
+RECORD_CONFIRMATION = {
+    _H.RecordConfirmation.SIGNED: _l("Signed"),
+    _H.RecordConfirmation.REFUSED: _l("Refused to sign (noted)"),
+}
+HEARING_PHASE = {
+    _H.HearingPhase.PLANNED: _l("Planned"),
+    _H.HearingPhase.ANNOUNCED: _l("Announced"),
+    _H.HearingPhase.PARTICIPANTS_SELECTED: _l("Participants selected"),
+    _H.HearingPhase.HELD: _l("Held"),
+    _H.HearingPhase.REPORT_ISSUED: _l("Report issued"),
+    _H.HearingPhase.CANCELLED: _l("Cancelled"),
+}
+
+
+# -- annual catalog and expert pool (issue 7, CAT and EXP) ---------------------------------------
+
+from portal.rules import catalog as _CAT  # noqa: E402
+from portal.rules import experts as _EXP  # noqa: E402
+
+CATALOG_PHASE = {
+    _CAT.CatalogPhase.SOLICITATION: _l("Solicitation of items"),
+    _CAT.CatalogPhase.OFFICE_REVIEW: _l("Office review and drafting"),
+    _CAT.CatalogPhase.EXECUTIVE_MEETING: _l(
+        "Reviewed by the deputy heads; awaiting the executive meeting"
+    ),
+    _CAT.CatalogPhase.PARTY_CONSENT: _l("Deliberated; awaiting the party committee's consent"),
+    _CAT.CatalogPhase.READY: _l("Consented; ready to publish"),
+    _CAT.CatalogPhase.PUBLISHED: _l("Published"),
+    _CAT.CatalogPhase.FILED: _l("Published and filed"),
+}
+CATALOG_ORIGIN = {
+    _CAT.EntryOrigin.DEPT_SUBMISSION: _l("Department submission"),
+    _CAT.EntryOrigin.OFFICE_DIRECT: _l("Listed directly by the office"),
+    _CAT.EntryOrigin.EXECUTIVE_HEAD_PROPOSAL: _l("Proposed by the executive head"),
+    _CAT.EntryOrigin.NPC_CPPCC: _l("NPC deputies or CPPCC members"),
+    _CAT.EntryOrigin.PUBLIC_SUGGESTION: _l("Suggestion from the public"),
+}
+CATALOG_SUBMISSION_STATUS = {
+    _CAT.SubmissionStatus.SUBMITTED: _l("Submitted, awaiting the office"),
+    _CAT.SubmissionStatus.ACCEPTED: _l("Listed"),
+    _CAT.SubmissionStatus.DECLINED: _l("Declined"),
+}
+CATALOG_ADJUSTMENT = {
+    E.CatalogAdjustmentType.ADD: _l("Add an item"),
+    E.CatalogAdjustmentType.MODIFY: _l("Change an item"),
+    E.CatalogAdjustmentType.REMOVE: _l("Remove an item"),
+}
+CATALOG_ADJUSTMENT_STATE = {
+    _CAT.AdjustmentState.PROPOSED: _l("Proposed"),
+    _CAT.AdjustmentState.APPROVED: _l("Approved"),
+    _CAT.AdjustmentState.PUBLISHED: _l("Published, not yet filed"),
+    _CAT.AdjustmentState.FILED: _l("Filed"),
+}
+CATALOG_DEADLINE_STATE = {
+    _CAT.DeadlineState.MET: _l("Met"),
+    _CAT.DeadlineState.LATE: _l("Done late"),
+    _CAT.DeadlineState.PENDING: _l("Pending"),
+    _CAT.DeadlineState.OVERDUE: _l("Overdue"),
+}
+EXPERT_STATUS = {
+    _EXP.MemberStatus.APPLICANT: _l("Applicant"),
+    _EXP.MemberStatus.PRELIMINARY_REVIEWED: _l("Preliminary review passed"),
+    _EXP.MemberStatus.APPROVED: _l("Approved, certificate pending"),
+    _EXP.MemberStatus.APPOINTED: _l("Appointed"),
+    _EXP.MemberStatus.EXPIRED: _l("Term ended"),
+    _EXP.MemberStatus.DISMISSED: _l("Dismissed"),
+}
+EXPERT_SOURCE_ORG = {
+    _EXP.SourceOrgType.INDUSTRY_AUTHORITY: _l("Industry authority"),
+    _EXP.SourceOrgType.EDUCATION_RESEARCH: _l("Education or research institution"),
+    _EXP.SourceOrgType.INDUSTRY_ASSOCIATION_CHAMBER: _l("Industry association or chamber"),
+    _EXP.SourceOrgType.SOCIAL_ORGANIZATION: _l("Social organisation"),
+    _EXP.SourceOrgType.ENTERPRISE: _l("Enterprise"),
+    _EXP.SourceOrgType.OTHER: _l("Other"),
+}
+EXPERT_NOMINATION = {
+    _EXP.NominationChannel.SELF_APPLICATION: _l("Personal application"),
+    _EXP.NominationChannel.ORGANIZATION_RECOMMENDATION: _l("Recommended by an organisation"),
+    _EXP.NominationChannel.TARGETED_INVITATION: _l("Invited"),
+}
+EXPERT_QUALIFICATION = {
+    _EXP.Qualification.POLITICAL_QUALITY: _l("High political quality"),
+    _EXP.Qualification.PROFESSIONAL_ETHICS: _l("Professional ethics and social responsibility"),
+    _EXP.Qualification.POLICY_AND_SERVICE_CAPACITY: _l(
+        "Policy knowledge and ability to serve decisions"
+    ),
+    _EXP.Qualification.DOMAIN_EXPERTISE_AND_TITLE: _l(
+        "Expertise in the field, senior title or high reputation"
+    ),
+    _EXP.Qualification.CLEAN_RECORD: _l("No criminal, administrative or professional sanctions"),
+    _EXP.Qualification.WILLING_AND_FIT: _l("Willing and fit to serve"),
+}
+EXPERT_TITLE_LEVEL = {
+    _EXP.TitleLevel.SENIOR: _l("Senior title or equivalent"),
+    _EXP.TitleLevel.OTHER: _l("Other"),
+}
+EXPERT_DISMISSAL_REASON = {
+    _EXP.DismissalReason.POSITION_CHANGE: _l("Change of job, workplace or post"),
+    _EXP.DismissalReason.HEALTH: _l("Health reasons"),
+    _EXP.DismissalReason.REFUSED_WITHOUT_OBJECTIVE_REASON: _l(
+        "Refused to take part without an objective reason"
+    ),
+    _EXP.DismissalReason.DISCIPLINED_OR_LEGALLY_LIABLE: _l(
+        "Disciplinary sanction or legal liability"
+    ),
+    _EXP.DismissalReason.VOLUNTARY_WITHDRAWAL: _l("Voluntary withdrawal"),
+}
+EXPERT_ASSESSMENT = {
+    _EXP.AssessmentResult.PASSED: _l("Passed"),
+    _EXP.AssessmentResult.FAILED: _l("Failed"),
+}
+EXPERT_FEEDBACK = {
+    _EXP.FeedbackRating.GOOD: _l("Good"),
+    _EXP.FeedbackRating.ADEQUATE: _l("Adequate"),
+    _EXP.FeedbackRating.POOR: _l("Poor"),
+}
+EXPERT_POOL_SOURCE = {
+    _EXP.PoolSource.OWN: _l("Our own pool"),
+    _EXP.PoolSource.CITY: _l("The city's pool"),
+    _EXP.PoolSource.BOTH: _l("Our own pool and the city's"),
+}
+EXPERT_SELECTION_METHOD = {
+    _EXP.SelectionMethod.RANDOM_DRAW: _l("Random draw"),
+    _EXP.SelectionMethod.MANUAL: _l("Manual choice with a reason"),
+}
+_BY_VALUE.update({str(k): v for k, v in EXPERT_QUALIFICATION.items()})

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     CATALOG_MANAGE = "catalog_manage"
     OPINION_MODERATE = "opinion_moderate"
     OPINION_ANSWER = "opinion_answer"
+    HEARING_MANAGE = "hearing_manage"  # plan, announce, select, materials, check-in, report
+    HEARING_CONTACT_VIEW = "hearing_contact_view"  # participants' contacts and ID in full
     LEGALITY_REVIEW = "legality_review"
     SUPERVISION_MANAGE = "supervision_manage"
     EVALUATION_MANAGE = "evaluation_manage"
@@ -41,6 +43,17 @@ class Permission(StrEnum):
     ARCHIVE_EXPORT = "archive_export"
     AUDIT_VIEW = "audit_view"
     USER_MANAGE = "user_manage"
+    # Post-evaluation organised by the office (EVAL-4a); statistics (PROC-10a, SUP-6a)
+    EVALUATION_ORGANISE = "evaluation_organise"
+    STATISTICS_VIEW = "statistics_view"
+    # Public proposals (PROC-11b(4), CAT-7b): the office routes and answers them; the unit
+    # they are routed to studies them.
+    PROPOSAL_MANAGE = "proposal_manage"
+    PROPOSAL_STUDY = "proposal_study"
+    # Annual catalog (CAT-8: departments submit items) and expert pool (EXP-3a: the office)
+    CATALOG_SUBMIT = "catalog_submit"
+    EXPERT_POOL_MANAGE = "expert_pool_manage"
+    EXPERT_PERSONAL_DATA_VIEW = "expert_personal_data_view"
 
 
 P = Permission
@@ -59,6 +72,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.DECISION_PUBLISH,
             P.CATALOG_MANAGE,
             P.DELIBERATION_RECORD,
+            P.PROPOSAL_MANAGE,
+            P.EXPERT_POOL_MANAGE,
+            P.EXPERT_PERSONAL_DATA_VIEW,
             P.PROCEDURE_EXIT,
             P.CALENDAR_MANAGE,
             P.ARCHIVE_EXPORT,
@@ -66,13 +82,35 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.UNDERTAKING_STAFF: frozenset(
-        {P.DASHBOARD_VIEW, P.DECISION_VIEW, P.DECISION_EDIT, P.OPINION_ANSWER, P.ARCHIVE_EXPORT}
+        {
+            P.DASHBOARD_VIEW,
+            P.DECISION_VIEW,
+            P.DECISION_EDIT,
+            P.OPINION_ANSWER,
+            P.ARCHIVE_EXPORT,
+            P.PROPOSAL_STUDY,
+            P.CATALOG_SUBMIT,
+        }
     ),
     Role.LEGALITY_REVIEWER: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.LEGALITY_REVIEW}),
     Role.MODERATOR: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.OPINION_MODERATE}),
     Role.SUPERVISION_OFFICER: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.SUPERVISION_MANAGE}),
     Role.EVALUATOR: frozenset({P.DASHBOARD_VIEW, P.DECISION_VIEW, P.EVALUATION_MANAGE}),
 }
+
+# Issue 7 part 2: the office organises post-evaluation (EVAL-4a) and reads the statistics
+# (PROC-10a); the supervision office reads them too (SUP-6a).
+ROLE_PERMISSIONS[Role.GOVERNMENT_OFFICE] = ROLE_PERMISSIONS[Role.GOVERNMENT_OFFICE] | {
+    P.EVALUATION_ORGANISE,
+    P.STATISTICS_VIEW,
+}
+ROLE_PERMISSIONS[Role.SUPERVISION_OFFICER] = ROLE_PERMISSIONS[Role.SUPERVISION_OFFICER] | {
+    P.STATISTICS_VIEW
+}
+# Issue 5: hearings and symposiums are organised by the undertaking unit or the office; only
+# they need participants' contacts and ID numbers in full (others see them masked).
+for _role in (Role.GOVERNMENT_OFFICE, Role.UNDERTAKING_STAFF):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {P.HEARING_MANAGE, P.HEARING_CONTACT_VIEW}
 
 
 def permissions_of(user: Any) -> frozenset[Permission]:

@@ -12,14 +12,23 @@ from portal.services import outbox
 
 
 def register_handlers(app: Flask) -> None:
-    search_dir = Path(app.config["SEARCH_DIR"])
     mail_dir = Path(app.config["MAIL_DIR"])
 
-    @outbox.handler("search.decision")
-    def _index_decision(payload: dict) -> None:
-        from search.indexer import update_decision
+    # Search: one handler per source topic (search.decision, search.opinion, ...). Each applies
+    # its event with the configured backend; the in-process syncer (search.realtime) usually
+    # gets there first and applies many at once.
+    from search import sources
 
-        update_decision(search_dir, int(payload["id"]))
+    def _index(topic: str):
+        def handle(payload: dict) -> None:
+            from search.indexer import sync
+
+            sync([(topic, payload)])
+
+        return handle
+
+    for topic in sorted(sources.topics()):
+        outbox.handler(topic)(_index(topic))
 
     @outbox.handler("mail.send")
     def _send_mail(payload: dict) -> None:

@@ -1,125 +1,82 @@
-"""The single writer: builds documents from the database and writes them to Whoosh.
+"""Keeping the index in step with the database: outbox events in, index changes out.
 
-Only what the public may see is indexed (never a non-disclosable decision or a non-public
-document). ``reindex`` rebuilds the whole index from the database into a fresh directory and
-swaps it in, so readers never see a half-built index.
+Every change goes through a backend *batch* (Whoosh: one writer per kind under the host's writer
+lock; PostgreSQL: rows of ``search_documents`` in the caller's transaction). What is public is
+decided by the sources (``search.sources``) alone: an item that is not public is deleted.
+
+Events are outbox topics with a payload ``{"id": n}``:
+
+- ``search.decision``: the decision itself, its documents and publications, and whatever else
+  belongs to it (its opinions leave the index when the decision stops being public),
+- ``search.opinion``, ``search.catalog``, ``search.hearing``, ``search.update``, ...: one item.
 """
 
 from __future__ import annotations
 
-import fcntl
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-from whoosh import index
-
-from portal.extensions import db
-from portal.models.decision import Decision
-from portal.models.document import Document
-from search.schema import build_schema
+from search import sources as registry
+from search.sources import DECISION_TOPIC
 
 
-@contextmanager
-def writer_lock(search_dir: Path) -> Iterator[None]:
-    """One writer per host: an exclusive lock file next to the index."""
-    search_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(search_dir.parent / f".{search_dir.name}.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+def apply_events(batch, events: Iterable[tuple[str, dict]]) -> int:
+    """Apply outbox events to a backend batch; returns the number of documents touched."""
+    decision_ids: set[int] = set()
+    items: dict[str, set[int]] = defaultdict(set)
+    for topic, payload in events:
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            obj_id = int(payload["id"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if topic == DECISION_TOPIC:
+            decision_ids.add(obj_id)
+            for source in registry.all_sources():
+                if source.related is not None:
+                    items[source.kind].update(source.related(obj_id))
+        for source in registry.by_topic(topic):
+            if topic != DECISION_TOPIC:
+                items[source.kind].add(obj_id)
+    touched = 0
+    added: set[str] = set()
+    for decision_id in sorted(decision_ids):
+        for source in registry.all_sources():
+            if source.for_decision is None:
+                continue
+            kind = source.kind
+            scope = source.for_decision(
+                decision_id, lambda kind=kind, d=decision_id: batch.probe(kind, d)
+            )
+            if scope is None:
+                continue
+            batch.replace_scope(kind, decision_id, scope.docs)
+            added.update(doc["key"] for doc in scope.docs)
+            touched += len(scope.docs) or 1
+    for kind, ids in items.items():
+        source = registry.get(kind)
+        if source is None:
+            continue
+        for obj_id, doc in source.docs_for(sorted(ids)).items():
+            key = f"{kind}:{obj_id}"
+            if key in added:
+                continue  # already written fresh by its decision's scope in this batch
+            batch.put(kind, key, doc)
+            touched += 1
+    return touched
 
 
-def decision_document(decision: Decision) -> dict:
-    texts = [decision.summary]
-    for doc in decision_documents(decision):
-        latest = doc.public_versions[-1] if doc.public_versions else None
-        if latest:
-            texts.append(doc.title)
-            texts.append(latest.body)
-    return {
-        "key": f"decision:{decision.id}",
-        "type": "decision",
-        "obj_id": decision.id,
-        "gov": decision.government.slug,
-        "year": decision.year,
-        "stage": str(decision.stage),
-        "title": decision.title,
-        "body": "\n".join(t for t in texts if t),
-        "url": f"/decisions/{decision.id}",
-        "date": decision.stage_changed_at.replace(tzinfo=None),
-    }
+def sync(events: list[tuple[str, dict]]) -> int:
+    """Apply events with the current app's backend (commits the index, not the session)."""
+    from search.service import backend
+
+    with backend().batch() as b:
+        if b is None:
+            return 0
+        return apply_events(b, events)
 
 
-def decision_documents(decision: Decision) -> list[Document]:
-    return list(
-        db.session.scalars(
-            sa.select(Document)
-            .where(Document.decision_id == decision.id, Document.is_public.is_(True))
-            .options(selectinload(Document.versions))
-        ).all()
-    )
+def reindex(progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Rebuild the whole index of the current app's backend from the database."""
+    from search.service import backend
 
-
-def iter_public_documents() -> Iterator[dict]:
-    rows = db.session.scalars(
-        sa.select(Decision)
-        .where(Decision.non_disclosable.is_(False))
-        .options(selectinload(Decision.government))
-        .order_by(Decision.id)
-    )
-    for decision in rows:
-        yield decision_document(decision)
-
-
-def reindex(search_dir: Path, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the index from the database; returns the number of documents written."""
-    total = (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Decision)
-            .where(Decision.non_disclosable.is_(False))
-        )
-        or 0
-    )
-    with writer_lock(search_dir):
-        tmp = search_dir.with_name(search_dir.name + ".new")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        ix = index.create_in(str(tmp), build_schema())
-        writer = ix.writer(limitmb=128)
-        count = 0
-        for doc in iter_public_documents():
-            writer.add_document(**doc)
-            count += 1
-            if progress:
-                progress(count, total)
-        writer.commit()
-        old = search_dir.with_name(search_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if search_dir.exists():
-            search_dir.rename(old)
-        tmp.rename(search_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    return count
-
-
-def update_decision(search_dir: Path, decision_id: int) -> None:
-    """Outbox handler body: put one decision in the index, or take it out if not public."""
-    decision = db.session.get(Decision, decision_id)
-    with writer_lock(search_dir):
-        if not index.exists_in(str(search_dir)):
-            return  # the next reindex builds it from the database
-        ix = index.open_dir(str(search_dir))
-        writer = ix.writer()
-        key = f"decision:{decision_id}"
-        if decision is None or decision.non_disclosable:
-            writer.delete_by_term("key", key)
-        else:
-            writer.update_document(**decision_document(decision))
-        writer.commit()
+    return backend().rebuild(registry.all_sources(), progress)

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import decisions, governments, openapi, opinions  # noqa: E402,F401
+from portal.api import (  # noqa: E402,F401
+    catalogs,
+    decisions,
+    governments,
+    hearings,
+    openapi,
+    opinions,
+    search,
+)

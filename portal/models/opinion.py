@@ -21,7 +21,13 @@ from portal.rules.enums import AdoptionStatus
 
 class Opinion(db.Model):
     __tablename__ = "opinions"
-    __table_args__ = (sa.Index("ix_opinions_duplicate", "content_hash", "submitted_at"),)
+    __table_args__ = (
+        sa.Index("ix_opinions_duplicate", "content_hash", "submitted_at"),
+        # The public list of a decision: published opinions in submission order.
+        sa.Index("ix_opinions_public", "decision_id", "status", "submitted_at", "id"),
+        # Covers the adoption report's counts by adoption and theme (no table rows are read).
+        sa.Index("ix_opinions_report", "decision_id", "status", "adoption", "theme", "clause"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
@@ -57,9 +63,45 @@ class Opinion(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Campaign grouping: identical and near-identical opinions share a key within a decision.
     group_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", index=True)
+    # The theme staff file the opinion under in the adoption report (PART-15b); '' = its clause.
+    theme: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # Contact details were deleted after the retention period (security.md, PIPL art. 19).
+    contacts_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     decision: Mapped[Decision] = relationship()
     consultation: Mapped[Consultation] = relationship()
 
     def __repr__(self) -> str:
         return f"<Opinion {self.id} {self.receipt_code} on decision {self.decision_id}>"
+
+
+class AnswerTemplate(db.Model):
+    """A reusable answer for frequent opinions (issue 4): adoption status plus the reply text."""
+
+    __tablename__ = "answer_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    government_id: Mapped[int] = mapped_column(sa.ForeignKey("governments.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(100))
+    adoption: Mapped[AdoptionStatus] = mapped_column(StrEnumType(AdoptionStatus, 30))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class OpinionReport(db.Model):
+    """The adoption report of a decision's consultation (PART-15b, PROC-37b): a summary written by
+    the undertaking unit; the counts, themes and answers come from the opinions themselves."""
+
+    __tablename__ = "opinion_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), unique=True)
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    decision: Mapped[Decision] = relationship()

@@ -4,4 +4,19 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from portal.public import catalogs, decisions, home, opinions, pages, search  # noqa: E402,F401
+from portal.public import (  # noqa: E402,F401
+    catalogs,
+    decisions,
+    dossier,
+    evaluation,
+    feeds,
+    hearings,
+    home,
+    opendata,
+    opinions,
+    pages,
+    proposals,
+    search,
+    sitemap,
+    statistics,
+)

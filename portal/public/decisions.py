@@ -7,11 +7,14 @@ from flask import abort, render_template, request
 
 from portal import clock
 from portal.extensions import db
+from portal.models.document import DocumentKind
 from portal.models.org import Government
 from portal.public import bp
 from portal.public._util import enum_arg, int_arg, page_args, pages
 from portal.public.cache import cached_page
+from portal.rules.enums import AdoptionStatus
 from portal.rules.stages import Category, Stage
+from portal.services import adoption
 from portal.services import decisions as decision_service
 
 
@@ -49,6 +52,23 @@ def _gov_slug() -> str | None:
     return slug if slug and slug.isascii() and slug.replace("-", "").isalnum() else None
 
 
+# Once a decision is published, its text and interpretation come first, then the report on the
+# opinions, then the drafts that led to it.
+_PUBLISHED_ORDER = {
+    DocumentKind.DECISION_TEXT: 0,
+    DocumentKind.INTERPRETATION: 1,
+    DocumentKind.ADOPTION_REPORT: 2,
+    DocumentKind.DRAFT: 3,
+    DocumentKind.DRAFTING_EXPLANATION: 4,
+}
+
+
+def _dossier_order(decision, documents):
+    if decision.published_at is None:
+        return documents
+    return sorted(documents, key=lambda d: (_PUBLISHED_ORDER.get(d.kind, 5), d.id))
+
+
 @bp.get("/decisions/<int:decision_id>")
 @cached_page
 def decision_show(decision_id: int):
@@ -56,11 +76,16 @@ def decision_show(decision_id: int):
     if decision is None:
         abort(404)
     consultation = decision_service.current_consultation(decision)
+    report = adoption.published_report(decision)
     return render_template(
         "public/decision_show.html",
         decision=decision,
         timeline=decision_service.public_timeline(decision),
         consultation=consultation,
         consultation_open=bool(consultation and consultation.is_open(clock.now())),
-        documents=decision_service.public_documents(decision),
+        documents=_dossier_order(decision, decision_service.public_documents(decision)),
+        draft_to_final=adoption.draft_and_final(decision) is not None,
+        opinion_report=report,
+        report_data=adoption.report_data(decision) if report else None,
+        report_adoptions=[a for a in AdoptionStatus if a is not AdoptionStatus.PENDING],
     )

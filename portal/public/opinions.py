@@ -14,9 +14,10 @@ from wtforms.validators import Length, Optional
 from portal import clock, labels
 from portal.extensions import client_address, db, limiter
 from portal.public import bp
-from portal.public._util import page_args, pages
+from portal.public._util import enum_arg, page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.consultation import OpinionStatus, check_opinion_window
+from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import RuleViolation
 from portal.services import decisions as decision_service
 from portal.services import moderation
@@ -185,7 +186,12 @@ def decision_opinions(decision_id: int):
     if decision is None:
         abort(404)
     page, per_page = page_args(20, 100)
-    items, total = moderation.published_page(decision, page=page, per_page=per_page)
+    theme = request.args.get("theme")
+    theme = theme[:60] if theme is not None else None
+    adoption = enum_arg("adoption", AdoptionStatus)
+    items, total = moderation.published_page(
+        decision, page=page, per_page=per_page, theme=theme, adoption=adoption
+    )
     withheld = moderation.withheld_counts(decision)
     return render_template(
         "public/decision_opinions.html",
@@ -199,4 +205,6 @@ def decision_opinions(decision_id: int):
         withheld_total=sum(withheld.values()),
         reason_labels=moderation.WITHHOLD_REASON_LABELS,
         public_name=moderation.public_name,
+        theme=theme,
+        adoption=adoption,
     )

@@ -62,3 +62,50 @@ def check_opinion_window(
                 "submitted."
             ),
         )
+
+
+def report_publication_violations(
+    *,
+    consultation_closed: bool,
+    awaiting_moderation: int,
+    unanswered: int,
+    summary: str,
+) -> list[RuleViolation]:
+    """What stops the adoption report of a decision from being published (PART-15b).
+
+    The report tells the public the main opinions and how each was handled, so it comes after
+    the comment period, once every opinion is moderated and every published one answered.
+    """
+    problems: list[RuleViolation] = []
+    if not consultation_closed:
+        problems.append(
+            RuleViolation(
+                "PART-15b",
+                N_("The adoption report is published after the comment period has closed."),
+            )
+        )
+    if awaiting_moderation:
+        problems.append(
+            RuleViolation(
+                "PART-15b",
+                N_("%(n)d opinion(s) still await moderation."),
+                n=awaiting_moderation,
+            )
+        )
+    if unanswered:
+        problems.append(
+            RuleViolation(
+                "PART-15b",
+                N_("%(n)d published opinion(s) have no answer yet."),
+                n=unanswered,
+            )
+        )
+    if not summary.strip():
+        problems.append(
+            RuleViolation(
+                "PART-15b",
+                N_("Write the summary of the main opinions and how they were adopted."),
+                field="summary",
+            )
+        )
+    return problems

@@ -48,8 +48,18 @@ class Finding:
         return mask_digits(self.text, keep_head=3, keep_tail=4)
 
 
+# Full-width punctuation of Chinese typography, which NFKC would turn into ASCII (，→ ,):
+# kept as written. Everything else is NFKC-folded, so full-width letters, digits and markup
+# characters (＜ｓｃｒｉｐｔ＞, １３９…) become what they really are before any check.
+_CHINESE_PUNCTUATION = re.compile("([！（），：；？～…])")
+
+
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    """NFKC, except for the full-width punctuation Chinese text is written with."""
+    parts = _CHINESE_PUNCTUATION.split(text or "")
+    return "".join(
+        part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts)
+    )
 
 
 def resident_id_is_valid(value: str) -> bool:

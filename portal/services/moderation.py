@@ -24,7 +24,8 @@ from portal.models.opinion import Opinion
 from portal.rules.consultation import OpinionStatus, WithholdReason
 from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import N_, RuleViolation
-from portal.rules.privacy import mask_personal_data
+from portal.rules.privacy import mask_personal_data, normalise
+from portal.services import outbox
 from portal.services.records import update_record
 
 # The published reason codes of withheld opinions (labels live with the others).
@@ -143,6 +144,28 @@ def queue(decision: Decision, status: OpinionStatus | None = None, group_key: st
     return db.session.scalars(query.order_by(Opinion.submitted_at, Opinion.id)).all()
 
 
+def queue_page(
+    decision: Decision,
+    status: OpinionStatus | None,
+    group_key: str | None,
+    page: int,
+    per_page: int,
+) -> tuple[list[Opinion], int]:
+    """One page of the queue, oldest first, and the number of matching opinions."""
+    query = sa.select(Opinion).where(Opinion.decision_id == decision.id)
+    if status is not None:
+        query = query.where(Opinion.status == status)
+    if group_key:
+        query = query.where(Opinion.group_key == group_key)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(
+        query.order_by(Opinion.submitted_at, Opinion.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(items), int(total)
+
+
 def status_counts(decision: Decision) -> dict[OpinionStatus, int]:
     rows = db.session.execute(
         sa.select(Opinion.status, sa.func.count(Opinion.id))
@@ -186,6 +209,7 @@ def approve_opinion(opinion: Opinion, *, actor, now: datetime, ip: str = "") -> 
         action="opinion.approve",
         ip=ip,
     )
+    outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
     return opinion
 
 
@@ -214,6 +238,7 @@ def withhold_opinion(
         action="opinion.withhold",
         ip=ip,
     )
+    outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
     return opinion
 
 
@@ -242,20 +267,11 @@ def moderate_opinions(
 # -- answers (PROC-20a, PART-15) -------------------------------------------------------------------
 
 
-def answer_opinion(
-    opinion: Opinion,
-    adoption: AdoptionStatus | str,
-    response: str,
-    *,
-    actor,
-    now: datetime,
-    ip: str = "",
-) -> Opinion:
-    """Record whether the opinion is adopted and the response (PROC-20a)."""
-    if opinion.status not in (OpinionStatus.PUBLISHED, OpinionStatus.WITHHELD):
-        raise RuleViolation(
-            "PROC-20a", N_("Moderate the opinion before answering it."), field="adoption"
-        )
+THEME_MAX = 60
+
+
+def _answer_fields(adoption: AdoptionStatus | str, response: str, theme: str | None) -> dict:
+    """Validated answer fields (PROC-20a, PART-15b); raises RuleViolation on bad input."""
     try:
         adoption = AdoptionStatus(adoption)
     except ValueError:
@@ -264,7 +280,7 @@ def answer_opinion(
         raise RuleViolation(
             "PROC-20a", N_("Choose whether the opinion is adopted."), field="adoption"
         )
-    response = unicodedata.normalize("NFKC", response or "").strip()
+    response = normalise(response or "").strip()
     if len(response) > RESPONSE_MAX:
         raise RuleViolation(
             "", N_("Write at most %(n)d characters."), field="response", n=RESPONSE_MAX
@@ -276,30 +292,103 @@ def answer_opinion(
             N_("Give the reason when an opinion is not adopted or only partly adopted."),
             field="response",
         )
-    update_record(
-        opinion,
-        {
-            "adoption": adoption,
-            "response": response,
-            "answered_at": now,
-            "answered_by_id": actor.id,
-        },
-        decision=opinion.decision,
-        actor=actor,
-        now=now,
-        action="opinion.answer",
-        ip=ip,
-    )
+    fields: dict = {"adoption": adoption, "response": response}
+    if theme is not None:
+        theme = " ".join(normalise(theme).split())
+        if len(theme) > THEME_MAX:
+            raise RuleViolation(
+                "", N_("Write at most %(n)d characters."), field="theme", n=THEME_MAX
+            )
+        fields["theme"] = theme
+    return fields
+
+
+def _check_answerable(opinion: Opinion) -> None:
+    if opinion.status not in (OpinionStatus.PUBLISHED, OpinionStatus.WITHHELD):
+        raise RuleViolation(
+            "PROC-20a", N_("Moderate the opinion before answering it."), field="adoption"
+        )
+
+
+def answer_opinion(
+    opinion: Opinion,
+    adoption: AdoptionStatus | str,
+    response: str,
+    *,
+    theme: str | None = None,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> Opinion:
+    """Record whether the opinion is adopted and the response (PROC-20a)."""
+    answer_opinions([opinion], adoption, response, theme=theme, actor=actor, now=now, ip=ip)
     return opinion
+
+
+def answer_opinions(
+    opinions: Iterable[Opinion],
+    adoption: AdoptionStatus | str,
+    response: str,
+    *,
+    theme: str | None = None,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> int:
+    """Give several opinions the same answer (a campaign, or a template applied in bulk).
+
+    Everything is checked before anything changes: one opinion still awaiting moderation
+    refuses the whole batch, so a batch is never half answered.
+    """
+    opinions = list(opinions)
+    if not opinions:
+        raise RuleViolation("", N_("Select at least one opinion."), field="ids")
+    fields = _answer_fields(adoption, response, theme)
+    for opinion in opinions:
+        _check_answerable(opinion)
+    for opinion in opinions:
+        update_record(
+            opinion,
+            {**fields, "answered_at": now, "answered_by_id": actor.id},
+            decision=opinion.decision,
+            actor=actor,
+            now=now,
+            action="opinion.answer",
+            ip=ip,
+        )
+        outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
+    return len(opinions)
 
 
 # -- the public side -------------------------------------------------------------------------------
 
 
-def published_page(decision: Decision, *, page: int, per_page: int) -> tuple[list[Opinion], int]:
+def theme_expression():
+    """The heading an opinion is reported under: the theme staff gave it, else its clause."""
+    return sa.case(
+        (Opinion.theme != "", Opinion.theme),
+        (Opinion.clause != "", Opinion.clause),
+        else_="",
+    )
+
+
+def published_page(
+    decision: Decision,
+    *,
+    page: int,
+    per_page: int,
+    theme: str | None = None,
+    adoption: AdoptionStatus | None = None,
+) -> tuple[list[Opinion], int]:
+    """One page of the published opinions, optionally of one theme (or clause; '' = the draft
+    as a whole) or one adoption value, and how many match."""
     base = sa.select(Opinion).where(
         Opinion.decision_id == decision.id, Opinion.status == OpinionStatus.PUBLISHED
     )
+    if theme is not None:
+        base = base.where(theme_expression() == theme)
+    if adoption is not None:
+        base = base.where(Opinion.adoption == adoption)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     items = db.session.scalars(
         base.order_by(Opinion.submitted_at, Opinion.id)

@@ -24,6 +24,7 @@ from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.rules.consultation import check_opinion_window
 from portal.rules.errors import N_, RuleViolation
+from portal.rules.privacy import normalise
 from portal.services import decisions as decision_service
 from portal.services import outbox
 
@@ -60,8 +61,9 @@ class OpinionInput:
 
 
 def clean_text(value: str | None, *, multiline: bool = False) -> str:
-    """NFKC first (so full-width markup becomes what it really is), then strip invisibles."""
-    text = unicodedata.normalize("NFKC", value or "")
+    """NFKC first (so full-width markup becomes what it really is; Chinese punctuation is kept,
+    see ``portal.rules.privacy.normalise``), then strip invisibles."""
+    text = normalise(value or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     if not multiline:
@@ -245,3 +247,71 @@ def lookup_opinion(receipt_code: str | None) -> Opinion | None:
     if not code:
         return None
     return db.session.scalar(sa.select(Opinion).where(Opinion.receipt_code == code))
+
+
+# -- retention of contact details (security.md; PIPL art. 19) ------------------------------------
+
+# The procedure of an opinion has ended once its decision is published or ended without one.
+PROCEDURE_ENDED = (
+    "published",
+    "implementation",
+    "post_evaluation",
+    "closed",
+    "rejected",
+    "terminated",
+)
+
+
+def purge_opinion_contacts(
+    *, now: datetime, retention_days: int, actor="system", dry_run: bool = False
+) -> int:
+    """Delete the contact details of opinions whose procedure has ended and whose consultation
+    closed more than ``retention_days`` ago; the text stays, under its pseudonym (the opinion
+    number), and a name stays only where its author consented to its publication. One audit
+    row per decision. Returns how many opinions were (with ``dry_run``: would be) purged.
+    Flushes; the caller commits. Run by ``flask portal purge-contacts``."""
+    from portal.models.consultation import Consultation
+    from portal.services import audit
+
+    cutoff = now - timedelta(days=retention_days)
+    closed_long_ago = (
+        sa.select(Consultation.decision_id)
+        .group_by(Consultation.decision_id)
+        .having(sa.func.max(Consultation.closes_at) <= cutoff)
+    )
+    rows = db.session.scalars(
+        sa.select(Opinion)
+        .join(Decision, Decision.id == Opinion.decision_id)
+        .where(
+            Opinion.contacts_purged_at.is_(None),
+            Decision.stage.in_(PROCEDURE_ENDED),
+            Opinion.decision_id.in_(closed_long_ago),
+        )
+        .order_by(Opinion.decision_id, Opinion.id)
+    ).all()
+    if dry_run:
+        return len(rows)
+    per_decision: dict[int, list[int]] = {}
+    for opinion in rows:
+        opinion.contact_email = ""
+        opinion.contact_phone = ""
+        opinion.ip_hash = ""
+        if not opinion.publish_name_consent:
+            opinion.display_name = ""
+        opinion.contacts_purged_at = now
+        per_decision.setdefault(opinion.decision_id, []).append(opinion.id)
+    db.session.flush()
+    for decision_id, ids in per_decision.items():
+        audit.record(
+            "opinion.purge_contacts",
+            actor=actor,
+            now=now,
+            obj=db.session.get(Decision, decision_id),
+            details={"opinions": len(ids), "retention_days": retention_days},
+        )
+    return len(rows)
+
+
+def purge_contacts(*, now: datetime, days: int, actor="system", dry_run: bool = False) -> int:
+    """The ``flask portal purge-contacts`` entry point (``portal.cli_privacy.PURGES``)."""
+    return purge_opinion_contacts(now=now, retention_days=days, actor=actor, dry_run=dry_run)

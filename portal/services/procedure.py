@@ -282,6 +282,13 @@ def _changes(decision: Decision) -> list[DecisionChange]:
     )
 
 
+def _post_evaluation_facts(decision: Decision):
+    """PROC-43a/b/c, EVAL-6a/7b: from the post-evaluation records (issue 7)."""
+    from portal.services.evaluation import post_evaluation_facts
+
+    return post_evaluation_facts(decision)
+
+
 def build_facts(decision: Decision, today: date | None = None) -> DecisionFacts:
     rows = latest_steps(decision)
     pr = party_report(decision)
@@ -363,6 +370,7 @@ def build_facts(decision: Decision, today: date | None = None) -> DecisionFacts:
         termination=ChangeFacts(ChangeKind.TERMINATION, termination.collective_decision_ref)
         if termination
         else None,
+        post_evaluation=_post_evaluation_facts(decision),
         archive_complete=decision.archived_at is not None,
         as_of=today or local_today(),
     )

@@ -76,3 +76,9 @@ def test_contacts_are_masked_for_staff():
     assert mask_contact("13800000000") == "138****0000"
     assert mask_contact("zhang@example.cn") == "z***@example.cn"
     assert mask_contact("") == ""
+
+
+def test_normalising_keeps_chinese_punctuation_but_folds_full_width_letters_and_digits():
+    text = "建议：第３条（投放时间）延长，可以吗？好！～……＜ｂ＞"
+    assert normalise(text) == "建议：第3条（投放时间）延长，可以吗？好！～……<b>"
+    assert mask_personal_data("电话：１３９０４７６１２３４，谢谢！") == "电话：139****1234，谢谢！"

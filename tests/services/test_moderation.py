@@ -32,7 +32,8 @@ def received(decision) -> list[Opinion]:
 
 
 def test_the_demo_opinions_cover_every_state(demo):
-    assert seed_demo_opinions(NOW) == 12
+    # 12 on the consultation closing first, 3 on each other open one, 7 on the published plan
+    assert seed_demo_opinions(NOW) == 25
     assert seed_demo_opinions(NOW) == 0  # once only
     decision = open_decision()
     counts = moderation.status_counts(decision)

@@ -46,7 +46,9 @@ def test_withheld_and_received_opinions_are_absent_but_withheld_are_counted(clie
     assert "信用评价" not in text and "垃圾中转站" not in text  # still awaiting moderation
     assert "广告信息" in text  # withheld, counted by its published reason
     withheld_rows = db.session.scalar(
-        sa.select(sa.func.count(Opinion.id)).where(Opinion.status == OpinionStatus.WITHHELD)
+        sa.select(sa.func.count(Opinion.id)).where(
+            Opinion.decision_id == decision_id, Opinion.status == OpinionStatus.WITHHELD
+        )
     )
     assert withheld_rows == 3
 
