@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal.config import Config
 
@@ -30,6 +31,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    app.url_map.converters["int"] = _DatabaseInt
     _register_blueprints(app)
     _register_security(app)
 
@@ -74,6 +76,15 @@ def _init_extensions(app: Flask) -> None:
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute("PRAGMA busy_timeout=30000")
                 cursor.close()
+
+
+class _DatabaseInt(IntegerConverter):
+    """``<int:...>`` in every URL: ids beyond a 32-bit key are "not found", not a database
+    error (SQLite cannot even bind integers past 2**63)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_blueprints(app: Flask) -> None:

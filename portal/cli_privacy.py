@@ -21,6 +21,7 @@ from portal.cli import portal_cli
 from portal.extensions import db
 from portal.models.outbox import OutboxMessage
 from portal.services import audit
+from portal.services import hearings as hearing_service
 from portal.services import opinions as opinion_service
 from portal.services import proposals as proposal_service
 
@@ -64,6 +65,7 @@ def purge_sent_mail(*, now: datetime, days: int, actor="system", dry_run: bool =
 PURGES: list[tuple[str, PurgeFunction]] = [
     ("proposals", proposal_service.purge_contacts),
     ("opinions", opinion_service.purge_contacts),
+    ("hearing registrations", hearing_service.purge_contacts),
     ("sent e-mails", purge_sent_mail),
 ]
 

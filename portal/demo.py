@@ -42,6 +42,7 @@ from portal.models.review import (
 from portal.models.risk import RiskAssessment, RiskCategoryLevel
 from portal.models.user import User
 from portal.permissions import Role
+from portal.rules.catalog import CatalogPhase
 from portal.rules.enums import (
     REQUIRED_LEGALITY_MATERIALS,
     REQUIRED_MEETING_MATERIALS,
@@ -1006,6 +1007,7 @@ def seed_catalogs(govs, depts, decisions: list[Decision], now: datetime) -> None
             government=gov,
             year=year,
             status=CatalogStatus.FILED,
+            phase=CatalogPhase.FILED,
             published_at=published,
             filed_at=published + timedelta(days=filed_days),
             filing_reference=f"赤政备〔{year}〕{filed_days}号",

@@ -45,6 +45,20 @@ def _is_word(text: str) -> bool:
     return _WORD.search(text) is not None
 
 
+def _normalise(word: str) -> str | None:
+    """The index term of one jieba word, or None for punctuation, spaces and stop words."""
+    word = word.strip().lower()
+    if not word or word in STOP_WORDS or not _is_word(word):
+        return None
+    return word
+
+
+# Each distinct jieba word is normalised once per process (the vocabulary is bounded).
+_NORMS: dict[str, str | None] = {}
+_NORMS_MAX = 500_000
+_UNKNOWN = object()
+
+
 class ChineseTokenizer(Tokenizer):
     """jieba search-mode words, lower-cased, without punctuation and stop words, in one pass
     (a chain of filters costs a generator step per token, and indexing runs over millions)."""
@@ -61,7 +75,8 @@ class ChineseTokenizer(Tokenizer):
         mode="",
         **kwargs,
     ):
-        init_jieba()
+        if not _ready:
+            init_jieba()
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         if chars:  # offsets wanted (Whoosh's own highlighter): the slower tokenize()
@@ -71,15 +86,14 @@ class ChineseTokenizer(Tokenizer):
             )
         else:
             words = ((w, 0, 0) for w in jieba.cut_for_search(value, HMM=False))
-        stop = STOP_WORDS
-        for word, start, end in words:
-            if len(word) == 1:
-                if not word.isalnum():
-                    continue
-            else:
-                word = word.strip()
-            word = word.lower()
-            if not word or word in stop or not _is_word(word):
+        norms = _NORMS
+        for raw, start, end in words:
+            word = norms.get(raw, _UNKNOWN)
+            if word is _UNKNOWN:
+                word = _normalise(raw)
+                if len(norms) < _NORMS_MAX:
+                    norms[raw] = word
+            if word is None:
                 continue
             token.original = token.text = word
             token.boost = 1.0

@@ -26,8 +26,9 @@ def apply_events(batch, events: Iterable[tuple[str, dict]]) -> int:
     items: dict[str, set[int]] = defaultdict(set)
     for topic, payload in events:
         try:
-            obj_id = int(payload["id"])
-        except (KeyError, TypeError, ValueError):
+            # {"id": n}; a decision event may also say {"decision_id": n}.
+            obj_id = int(payload.get("id", payload.get("decision_id")))
+        except (AttributeError, TypeError, ValueError):
             continue
         if topic == DECISION_TOPIC:
             decision_ids.add(obj_id)

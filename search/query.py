@@ -128,6 +128,14 @@ def clean_query(q: str) -> str:
     return " ".join("".join(keep).split())[:MAX_QUERY_CHARS]
 
 
+TITLE_BONUS = 20.0
+TITLE_CHECK = 50  # candidates per kind whose title is looked at
+
+
+def _in_title(word: str, title: str) -> bool:
+    return word in title or (bool(sub_words(word)) and all(w in title for w in sub_words(word)))
+
+
 def highlight_terms(words: list[str]) -> list[str]:
     terms = list(words)
     for w in words:
@@ -249,7 +257,7 @@ class WhooshEngine:
                 continue
             weight = self.weights.get(kind, 1.0)
             if req.sort == "date":
-                inner = collectors.SortingCollector("date", limit=need, reverse=True)
+                inner = collectors.SortingCollector("date_sort", limit=need, reverse=True)
             else:
                 # Small indexes count exactly; large ones skip low-scoring blocks.
                 inner = collectors.TopCollector(limit=need, usequality=searcher.doc_count() > 20000)
@@ -264,9 +272,16 @@ class WhooshEngine:
                 exact = False
             by_type[kind] = count
             total += count
-            for score, docnum in res.top_n:
-                key = 0.0 if req.sort == "date" else -float(score) * weight
-                candidates.append((key, kind, docnum, float(score) * weight))
+            for rank, (score, docnum) in enumerate(res.top_n):
+                score = float(score)
+                if req.sort != "date" and rank < TITLE_CHECK:
+                    # Scores of different indexes are not comparable (a word in every title
+                    # of a small index has a low idf): an item named by the words comes first.
+                    title = (searcher.stored_fields(docnum).get("title") or "").lower()
+                    if all(_in_title(w, title) for w in words):
+                        score += TITLE_BONUS
+                key = 0.0 if req.sort == "date" else -score * weight
+                candidates.append((key, kind, docnum, score * weight))
         if req.sort == "date":
             dated = []
             for _key, kind, docnum, score in candidates:
@@ -310,26 +325,34 @@ class WhooshEngine:
         )
 
     def _suggest(self, snap, words: list[str]) -> str:
-        """Whoosh's spelling correction against the titles of the small indexes."""
+        """Whoosh's spelling correction against the small indexes' vocabularies; offered only
+        when every word of the corrected query occurs somewhere."""
+
+        def known(word: str) -> bool:
+            return any(
+                s.reader().doc_frequency("body", word) or s.reader().doc_frequency("title", word)
+                for s in snap.searchers.values()
+            )
+
         changed = False
         out = []
         for word in words:
             best = word
-            known = any(
-                s.reader().doc_frequency("body", word) or s.reader().doc_frequency("title", word)
-                for s in snap.searchers.values()
-            )
-            if not known and len(word) >= 2:
+            if len(word) >= 2 and not known(word):
                 for kind, fieldname in SUGGEST_FROM:
                     searcher = snap.searchers.get(kind)
                     if searcher is None:
                         continue
                     try:
                         found = searcher.suggest(fieldname, word, limit=1, maxdist=1)
-                    except Exception:
+                    except Exception:  # a suggestion is a nicety
                         found = []
                     if found:
                         best, changed = found[0], True
                         break
+                else:
+                    return ""  # a word nothing resembles: no useful suggestion
             out.append(best)
-        return " ".join(out) if changed else ""
+        if not changed or not all(known(w) for w in out):
+            return ""
+        return " ".join(out)

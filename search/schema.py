@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from datetime import datetime
+
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from search.analyzers import ChineseAnalyzer
+
+EPOCH = datetime(1970, 1, 1)
 
 # The fields every source fills (search.sources.Doc).
 FIELDS = (
@@ -26,9 +31,11 @@ FIELDS = (
 def build_schema() -> Schema:
     analyzer = ChineseAnalyzer()
     return Schema(
+        # Only what is queried is indexed (every indexed term costs at reindex time): one index
+        # per kind makes ``type`` a stored value, and ids are never searched for.
         key=ID(stored=True, unique=True),  # "<type>:<id>"
-        type=ID(stored=True),
-        obj_id=NUMERIC(stored=True),
+        type=STORED(),
+        obj_id=STORED(),
         decision_id=ID(stored=True),  # str: scope deletes by term
         gov=ID(stored=True),
         year=ID(stored=True),
@@ -38,7 +45,9 @@ def build_schema() -> Schema:
         heading=STORED(),
         body=TEXT(analyzer=analyzer, stored=True, phrase=False),
         url=STORED(),
-        date=DATETIME(stored=True, sortable=True),
+        date=STORED(),
+        # Sorting by date reads a column (seconds since 1970), nothing is indexed for it.
+        date_sort=COLUMN(NumericColumn("q")),
     )
 
 
@@ -46,4 +55,6 @@ def whoosh_fields(doc: dict) -> dict:
     fields = {name: doc[name] for name in FIELDS}
     fields["decision_id"] = str(doc.get("decision_id") or 0)
     fields["year"] = str(doc.get("year") or "")
+    date = doc.get("date")
+    fields["date_sort"] = int((date - EPOCH).total_seconds()) if date else 0
     return fields

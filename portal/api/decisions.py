@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import request
 from sqlalchemy.orm import selectinload
 
 from portal import clock
@@ -81,8 +82,6 @@ def _list_args() -> dict:
 
 
 def request_gov() -> str | None:
-    from flask import request
-
     slug = request.args.get("gov", "").strip()
     if not slug:
         return None

@@ -591,3 +591,55 @@ def notify(registration: HearingRegistration, event: str, *, now: datetime) -> N
         },
         now=now,
     )
+
+
+# -- retention of contact details (security.md; PIPL art. 19) ------------------------------------
+
+
+def purge_contacts(*, now: datetime, days: int, actor="system", dry_run: bool = False) -> int:
+    """Delete the contact details and ID numbers of registrations for hearings that were held
+    (or cancelled, or simply took place) more than ``days`` days ago. The participant list and
+    the record keep the public number, the side and a name only where its owner consented to
+    its publication. One audit row per hearing. Returns how many registrations were (with
+    ``dry_run``: would be) purged. Flushes; ``flask portal purge-contacts`` commits."""
+    from datetime import timedelta
+
+    from portal.services import audit
+
+    cutoff = now - timedelta(days=days)
+    ended = sa.func.coalesce(Hearing.held_at, Hearing.cancelled_at, Hearing.starts_at)
+    rows = db.session.scalars(
+        sa.select(HearingRegistration)
+        .join(Hearing, Hearing.id == HearingRegistration.hearing_id)
+        .where(
+            ended <= cutoff,
+            sa.or_(
+                HearingRegistration.contact_phone != "",
+                HearingRegistration.contact_email != "",
+                HearingRegistration.id_number != "",
+            ),
+        )
+        .order_by(HearingRegistration.hearing_id, HearingRegistration.id)
+    ).all()
+    if dry_run:
+        return len(rows)
+    per_hearing: dict[int, int] = {}
+    for registration in rows:
+        registration.contact_phone = ""
+        registration.contact_email = ""
+        registration.id_number = ""
+        registration.ip_hash = ""
+        registration.active_contact_key = None
+        if not registration.publish_name_consent:
+            registration.name = ""
+        per_hearing[registration.hearing_id] = per_hearing.get(registration.hearing_id, 0) + 1
+    db.session.flush()
+    for hearing_id, count in per_hearing.items():
+        audit.record(
+            "hearing.purge_contacts",
+            actor=actor,
+            now=now,
+            obj=db.session.get(Hearing, hearing_id),
+            details={"registrations": count, "retention_days": days},
+        )
+    return len(rows)

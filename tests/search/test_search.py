@@ -356,3 +356,36 @@ def pending_topics() -> set[str]:
     from search import sources
 
     return {s.topic for s in sources.all_sources()}
+
+
+def test_announced_hearings_and_published_updates_are_found(backend, demo, runner, client):
+    hearings = pytest.importorskip("portal.demo_hearings")
+    supervision = pytest.importorskip("portal.demo_supervision")
+    hearings.seed_demo_hearings(NOW)
+    supervision.seed_demo_supervision(NOW)
+    db.session.commit()
+    reindex(runner)
+    hits = api(client, q="听证", type="hearing")["items"]
+    assert hits and all(h["url"] == f"/hearings/{h['id']}" for h in hits)
+    from portal.models.hearing import Hearing
+
+    unannounced = db.session.scalars(sa.select(Hearing).where(Hearing.announced_at.is_(None)))
+    assert not {h.id for h in unannounced} & {h["id"] for h in hits}
+    from portal.models.supervision import ImplementationUpdate
+
+    update = db.session.scalar(
+        sa.select(ImplementationUpdate).where(ImplementationUpdate.published_at.is_not(None))
+    )
+    if update is not None:
+        word = update.specific_measures[:4] or update.achievements[:4]
+        assert any(h["type"] == "update" for h in api(client, q=word, type="update")["items"])
+
+
+def test_decision_events_may_name_the_decision_id(backend, demo, runner, client):
+    reindex(runner)
+    heating = db.session.scalar(sa.select(Decision).where(Decision.title.like("%供热%")))
+    heating.title = "赤峰市中心城区清洁取暖专项规划"
+    outbox.enqueue("search.decision", {"decision_id": heating.id}, now=NOW)
+    db.session.commit()
+    runner.invoke(args=["portal", "drain-outbox"])
+    assert any(h["id"] == heating.id for h in api(client, q="清洁取暖", type="decision")["items"])

@@ -94,3 +94,13 @@ def test_seed_command_prints_passwords_once(runner):
     assert "office" in first.output and "Demo-" in first.output
     second = runner.invoke(args=["portal", "seed-demo"])
     assert "already loaded" in second.output
+
+
+def test_the_demo_2026_catalogs_are_in_the_filed_phase(demo):
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models.catalog import Catalog
+
+    catalogs = db.session.scalars(sa.select(Catalog).where(Catalog.year == 2026)).all()
+    assert catalogs and {str(c.phase) for c in catalogs} == {"filed"}

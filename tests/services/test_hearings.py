@@ -528,3 +528,35 @@ def test_200_simultaneous_registrations_for_the_last_5_seats_never_overbook(demo
     h = db.session.get(Hearing, hearing_id)
     assert h.confirmed_count == 10
     assert svc.status_counts(h)[RegistrationStatus.CONFIRMED] == 10
+
+
+def test_registration_contacts_are_purged_after_the_retention_period(demo):
+    from portal.demo_hearings import seed_demo_hearings
+    from portal.services.hearings import purge_contacts
+
+    seed_demo_hearings(NOW)
+    held = db.session.scalar(sa.select(Hearing).where(Hearing.held_at.is_not(None)))
+    assert held is not None
+    with_contacts = db.session.scalars(
+        sa.select(HearingRegistration).where(
+            HearingRegistration.hearing_id == held.id, HearingRegistration.contact_phone != ""
+        )
+    ).all()
+    assert with_contacts
+    ended = held.held_at
+    assert purge_contacts(now=ended + timedelta(days=180, seconds=-1), days=180) == 0
+    purged = purge_contacts(now=ended + timedelta(days=180), days=180)
+    db.session.commit()
+    assert purged >= len(with_contacts)
+    rows = db.session.scalars(
+        sa.select(HearingRegistration).where(HearingRegistration.hearing_id == held.id)
+    ).all()
+    assert all(r.contact_phone == "" and r.contact_email == "" and r.id_number == "" for r in rows)
+    assert all(r.public_code for r in rows)  # the participant list keeps its public numbers
+    assert all(r.name == "" for r in rows if not r.publish_name_consent)
+    # Upcoming hearings keep theirs.
+    assert db.session.scalar(
+        sa.select(sa.func.count(HearingRegistration.id)).where(
+            HearingRegistration.contact_phone != ""
+        )
+    )

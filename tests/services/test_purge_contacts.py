@@ -101,11 +101,17 @@ def test_sent_mail_older_than_the_period_is_deleted_pending_mail_stays(demo):
 
 
 def test_purges_are_a_list_the_command_runs_in_order(demo):
-    assert [name for name, _ in PURGES] == ["proposals", "opinions", "sent e-mails"]
+    assert [name for name, _ in PURGES] == [
+        "proposals",
+        "opinions",
+        "hearing registrations",
+        "sent e-mails",
+    ]
     answered(DAYS + 3)
     assert run_purges(now=NOW, days=DAYS) == [
         ("proposals", 1),
         ("opinions", 0),
+        ("hearing registrations", 0),
         ("sent e-mails", 0),
     ]
 

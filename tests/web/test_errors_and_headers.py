@@ -105,3 +105,14 @@ def test_rate_limited_login_answers_429_with_retry_after(tmp_path):
     assert page.status_code == 429
     assert "Retry-After" in page.headers
     assert "Too many requests" in text_of(page)
+
+
+def test_ids_beyond_a_database_key_are_not_found_not_errors(client):
+    huge = "59704880746894565376"
+    for url in (
+        f"/decisions/{huge}",
+        f"/decisions/{huge}/opinions",
+        f"/api/v1/decisions/{huge}/opinions",
+        f"/decisions/{2**31}",
+    ):
+        assert client.get(url).status_code == 404, url
