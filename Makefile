@@ -47,7 +47,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 i18n-extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --ignore-dirs=".* .venv instance" \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k json_error:2 --no-location --ignore-dirs=".* .venv instance" \
 	  --sort-by-file -o translations/messages.pot .
 
 i18n-update: i18n-extract

@@ -56,12 +56,15 @@ def json_error(
     fields: dict | None = None,
     headers: dict | None = None,
 ):
+    """The public contract's error object. ``message`` and the field problems are English
+    msgids (``json_error`` is an extraction keyword) or text translated already; they are
+    given in the reader's language."""
     body = {
         "error": {
             "code": code or CODES.get(status, "error"),
-            "message": message,
+            "message": _translate(message),
             "rule": rule,
-            "fields": fields or {},
+            "fields": {k: _translate(v) for k, v in (fields or {}).items()},
         }
     }
     response = jsonify(body)
@@ -69,6 +72,12 @@ def json_error(
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _translate(text):
+    from flask_babel import gettext
+
+    return gettext(text) if isinstance(text, str) and text.isascii() and text else text
 
 
 def wants_json() -> bool:

@@ -17,7 +17,7 @@ from portal.models.hearing import Hearing
 from portal.public._util import page_args
 from portal.public.cache import cached_page
 from portal.rules import hearings as rules
-from portal.rules.errors import RuleViolation
+from portal.rules.errors import N_, RuleViolation
 from portal.rules.hearings import RegistrationStatus
 from portal.services import hearings as svc
 
@@ -177,10 +177,10 @@ def hearing_registration_create(hearing_id: int):
     for name, kind in FIELDS.items():
         value = payload.get(name)
         if value is not None and not isinstance(value, kind):
-            fields[name] = "must be a boolean" if kind is bool else "must be a string"
+            fields[name] = N_("Must be true or false.") if kind is bool else N_("Must be text.")
     for name in ("name", "contact_phone"):
         if not payload.get(name) and name not in fields:
-            fields[name] = "required"
+            fields[name] = N_("This field is required.")
     if fields:
         return json_error(422, "The registration is not valid.", fields=fields)
     data = svc.RegistrationInput(

@@ -15,7 +15,7 @@ from portal.errors import json_error
 from portal.extensions import client_address, db, limiter
 from portal.public._util import page_args
 from portal.public.cache import cached_page
-from portal.rules.errors import RuleViolation
+from portal.rules.errors import N_, RuleViolation
 from portal.services import decisions as decision_service
 from portal.services import moderation
 from portal.services import opinions as opinion_service
@@ -88,7 +88,7 @@ def opinion_create(decision_id: int):
     for name, kind in FIELDS.items():
         value = payload.get(name)
         if value is not None and not isinstance(value, kind):
-            fields[name] = "must be a boolean" if kind is bool else "must be a string"
+            fields[name] = N_("Must be true or false.") if kind is bool else N_("Must be text.")
     if "body" not in payload:
         fields["body"] = "required"
     if fields:

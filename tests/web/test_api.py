@@ -93,3 +93,19 @@ def test_openapi_document_describes_the_endpoints(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.1")
     assert {"/governments", "/decisions", "/decisions/{id}"} <= set(doc["paths"])
+
+
+def test_api_errors_speak_the_readers_language(client, demo):
+    from portal.services import decisions as decision_service
+    from tests.conftest import NOW
+
+    open_id = decision_service.open_consultations(NOW, limit=1)[0].decision_id
+    url = f"/api/v1/decisions/{open_id}/opinions"
+    zh = client.post(url, json={"body": 5}).get_json()["error"]
+    assert zh["code"] == "validation_failed"
+    assert zh["message"] == "提交的内容不完整或有误。"
+    assert zh["fields"]["body"] == "须为文本。"
+    missing = client.get("/api/v1/decisions/999999/opinions").get_json()["error"]
+    assert (missing["code"], missing["message"]) == ("not_found", "没有该编号的公开决策事项。")
+    en = client.post(url + "?lang=en", json={"body": 5}).get_json()["error"]
+    assert en["fields"]["body"] == "Must be text."
