@@ -21,6 +21,7 @@ from flask import Response, request
 from portal import clock
 from portal.api import bp
 from portal.errors import json_error
+from portal.rules.errors import N_
 
 # Ids beyond a 32-bit integer cannot exist; refusing them early avoids database overflow errors
 # (SQLite raises on integers beyond 64 bits).
@@ -199,3 +200,30 @@ def hearing_timestamps(h) -> list[datetime | None]:
             "updated_at",
         )
     ]
+
+
+def submission_payload(
+    fields: dict[str, type], required: Iterable[str], invalid_message: str, *, max_bytes: int
+) -> tuple[dict | None, Response | None]:
+    """The JSON object of a public submission, or the error response of the contract: 413 too
+    large, 400 not a JSON object, 422 naming each field of the wrong type or missing."""
+    raw = request.get_data(cache=False)
+    if len(raw) > max_bytes:
+        return None, json_error(413, "The request body is too large.")
+    try:
+        payload = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        payload = None
+    if not isinstance(payload, dict):
+        return None, json_error(400, "The body must be a JSON object.")
+    problems = {}
+    for name, kind in fields.items():
+        value = payload.get(name)
+        if value is not None and not isinstance(value, kind):
+            problems[name] = N_("Must be true or false.") if kind is bool else N_("Must be text.")
+    for name in required:
+        if not payload.get(name) and name not in problems:
+            problems[name] = N_("This field is required.")
+    if problems:
+        return None, json_error(422, invalid_message, fields=problems)
+    return payload, None

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock, labels
 from portal.api import bp, openapi
+from portal.api._common import submission_payload
 from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
 from portal.extensions import client_address, db, limiter
@@ -17,7 +16,7 @@ from portal.models.hearing import Hearing
 from portal.public._util import page_args
 from portal.public.cache import cached_page
 from portal.rules import hearings as rules
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import RuleViolation
 from portal.rules.hearings import RegistrationStatus
 from portal.services import hearings as svc
 
@@ -164,25 +163,14 @@ def hearing_registration_create(hearing_id: int):
     hearing = svc.get_public_hearing(hearing_id)
     if hearing is None:
         return json_error(404, "No public hearing with this id.")
-    raw = request.get_data(cache=False)
-    if len(raw) > MAX_BODY_BYTES:
-        return json_error(413, "The request body is too large.")
-    try:
-        payload = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        payload = None
-    if not isinstance(payload, dict):
-        return json_error(400, "The body must be a JSON object.")
-    fields = {}
-    for name, kind in FIELDS.items():
-        value = payload.get(name)
-        if value is not None and not isinstance(value, kind):
-            fields[name] = N_("Must be true or false.") if kind is bool else N_("Must be text.")
-    for name in ("name", "contact_phone"):
-        if not payload.get(name) and name not in fields:
-            fields[name] = N_("This field is required.")
-    if fields:
-        return json_error(422, "The registration is not valid.", fields=fields)
+    payload, refused = submission_payload(
+        FIELDS,
+        ("name", "contact_phone"),
+        "The registration is not valid.",
+        max_bytes=MAX_BODY_BYTES,
+    )
+    if refused is not None:
+        return refused
     data = svc.RegistrationInput(
         name=payload.get("name") or "",
         contact_phone=payload.get("contact_phone") or "",

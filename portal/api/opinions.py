@@ -3,19 +3,18 @@ contract)."""
 
 from __future__ import annotations
 
-import json
-
 from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock, labels
 from portal.api import bp
+from portal.api._common import submission_payload
 from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
 from portal.extensions import client_address, db, limiter
 from portal.public._util import page_args
 from portal.public.cache import cached_page
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import RuleViolation
 from portal.services import decisions as decision_service
 from portal.services import moderation
 from portal.services import opinions as opinion_service
@@ -75,24 +74,11 @@ def opinion_create(decision_id: int):
     decision = decision_service.get_public_decision(decision_id)
     if decision is None:
         return json_error(404, "No public decision with this id.")
-    raw = request.get_data(cache=False)
-    if len(raw) > MAX_BODY_BYTES:
-        return json_error(413, "The request body is too large.")
-    try:
-        payload = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        payload = None
-    if not isinstance(payload, dict):
-        return json_error(400, "The body must be a JSON object.")
-    fields = {}
-    for name, kind in FIELDS.items():
-        value = payload.get(name)
-        if value is not None and not isinstance(value, kind):
-            fields[name] = N_("Must be true or false.") if kind is bool else N_("Must be text.")
-    if "body" not in payload:
-        fields["body"] = "required"
-    if fields:
-        return json_error(422, "The submission is not valid.", fields=fields)
+    payload, refused = submission_payload(
+        FIELDS, ("body",), "The submission is not valid.", max_bytes=MAX_BODY_BYTES
+    )
+    if refused is not None:
+        return refused
     data = opinion_service.OpinionInput(
         body=payload.get("body") or "",
         clause=payload.get("clause") or "",

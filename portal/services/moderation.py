@@ -135,12 +135,17 @@ def group_counts(decision: Decision) -> dict[str, int]:
 # -- queries ---------------------------------------------------------------------------------------
 
 
-def queue(decision: Decision, status: OpinionStatus | None = None, group_key: str | None = None):
+def _queue_query(decision: Decision, status: OpinionStatus | None, group_key: str | None):
     query = sa.select(Opinion).where(Opinion.decision_id == decision.id)
     if status is not None:
         query = query.where(Opinion.status == status)
     if group_key:
         query = query.where(Opinion.group_key == group_key)
+    return query
+
+
+def queue(decision: Decision, status: OpinionStatus | None = None, group_key: str | None = None):
+    query = _queue_query(decision, status, group_key)
     return db.session.scalars(query.order_by(Opinion.submitted_at, Opinion.id)).all()
 
 
@@ -152,11 +157,7 @@ def queue_page(
     per_page: int,
 ) -> tuple[list[Opinion], int]:
     """One page of the queue, oldest first, and the number of matching opinions."""
-    query = sa.select(Opinion).where(Opinion.decision_id == decision.id)
-    if status is not None:
-        query = query.where(Opinion.status == status)
-    if group_key:
-        query = query.where(Opinion.group_key == group_key)
+    query = _queue_query(decision, status, group_key)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     items = db.session.scalars(
         query.order_by(Opinion.submitted_at, Opinion.id)
