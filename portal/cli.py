@@ -34,25 +34,31 @@ def progress_bar(label: str):
 def seed_demo() -> None:
     """Load the demo data set (does nothing if already loaded)."""
     from portal import demo, demo_opinions
+    from search import events as search_events
 
     result = demo.seed(now=clock.now(), password=current_app.config.get("DEMO_PASSWORD"))
     if result is None:
         click.echo("Demo data already loaded; nothing to do.")
         return
-    demo_opinions.seed_demo_opinions(clock.now())
-    from portal.demo_supervision import seed_demo_supervision  # issue 7 (with evaluation)
+    with search_events.paused():  # indexed whole below
+        demo_opinions.seed_demo_opinions(clock.now())
+        from portal.demo_supervision import seed_demo_supervision  # issue 7 (with evaluation)
 
-    seed_demo_supervision(clock.now())
-    from portal.demo_hearings import seed_demo_hearings  # issue 5
+        seed_demo_supervision(clock.now())
+        from portal.demo_hearings import seed_demo_hearings  # issue 5
 
-    seed_demo_hearings(clock.now())
-    from portal import demo_catalog, demo_experts
+        seed_demo_hearings(clock.now())
+        from portal import demo_catalog, demo_experts
 
-    demo_experts.seed_demo_experts(clock.now())
-    demo_catalog.seed_demo_catalog(clock.now())
-    from portal.demo_proposals import seed_demo_proposals
+        demo_experts.seed_demo_experts(clock.now())
+        demo_catalog.seed_demo_catalog(clock.now())
+        from portal.demo_proposals import seed_demo_proposals
 
-    seed_demo_proposals(clock.now())
+        seed_demo_proposals(clock.now())
+    from search.indexer import reindex as rebuild
+
+    counts = rebuild()
+    click.echo(f"Indexed {sum(counts.values())} documents for search.")
     click.echo(f"Demo data loaded: {result.decisions} decisions, {result.users} staff accounts.")
     click.echo("Demo staff accounts (for demonstration only; change them before any real use):")
     for username, password, roles in result.credentials:

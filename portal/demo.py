@@ -197,6 +197,14 @@ def at_local(day, hour: int = 9, minute: int = 0) -> datetime:
 
 
 def seed(*, now: datetime, password: str | None = None) -> SeedResult | None:
+    """Load the demo (once). No search events: ``flask portal reindex`` indexes it whole."""
+    from search import events as search_events
+
+    with search_events.paused():
+        return _seed(now=now, password=password)
+
+
+def _seed(*, now: datetime, password: str | None) -> SeedResult | None:
     if db.session.scalar(sa.select(Government.id).where(Government.slug == "chifeng")):
         return None
     result = SeedResult()

@@ -27,6 +27,7 @@ from search.query import (
     Results,
     SearchRequest,
     SearchUnavailable,
+    _real_date,
     clean_query,
     highlight_terms,
 )
@@ -76,9 +77,18 @@ def _table():
     return SearchDocument.__table__
 
 
+ADVISORY_LOCK = 6_000_601  # one search writer at a time across every host
+
+
+def _writer_lock() -> None:
+    """Taken inside the caller's transaction, released by its commit or rollback."""
+    db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+
+
 class PgBatch:
     def __init__(self) -> None:
         self.t = _table()
+        _writer_lock()
 
     def probe(self, kind: str, decision_id: int) -> tuple[int, Doc | None]:
         t = self.t
@@ -137,6 +147,7 @@ class PostgresBackend:
         grand = sum(totals.values())
         written: dict[str, int] = {}
         done = 0
+        _writer_lock()
         db.session.execute(t.delete())
         for source in sources:
             rows: list[dict] = []
@@ -225,7 +236,7 @@ class PostgresBackend:
                 url=r.url,
                 snippet=snippet(r.body, terms),
                 score=round(float(r.score or 0), 3),
-                date=r.date.astimezone(UTC).replace(tzinfo=None) if r.date else None,
+                date=_real_date(r.date.astimezone(UTC).replace(tzinfo=None) if r.date else None),
                 decision_id=r.decision_id,
                 gov=r.gov,
             )

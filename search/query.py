@@ -30,13 +30,13 @@ from whoosh import collectors
 from whoosh.query import And, Or, Term
 
 from search.analyzers import query_words, sub_words
-from search.whoosh_store import IndexMissing, Reader
+from search.whoosh_store import LARGE_INDEX, IndexMissing, Reader
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 200
 MAX_RESULTS = 1000  # deepest result reachable by paging (page * per_page)
-TIME_LIMIT = 0.35  # seconds for the collecting of one search (all kinds)
+TIME_LIMIT = 0.25  # seconds for the collecting of one search (all kinds)
 CACHE_SIZE = 1024
 REBUILD_HINT = "rebuild it with `flask portal reindex`"
 # Spelling suggestions come from the small indexes' vocabularies (quick to scan).
@@ -136,6 +136,11 @@ def _in_title(word: str, title: str) -> bool:
     return word in title or (bool(sub_words(word)) and all(w in title for w in sub_words(word)))
 
 
+def _real_date(value: datetime | None) -> datetime | None:
+    """Sources store 1970-01-01 when an item has no date; show none."""
+    return value if value is not None and value.year > 1970 else None
+
+
 def highlight_terms(words: list[str]) -> list[str]:
     terms = list(words)
     for w in words:
@@ -149,6 +154,9 @@ class WhooshEngine:
         self.weights = weights or {}
         self._lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
+        # Whoosh readers share file objects: one search at a time per process. Searching is
+        # pure Python, so threads would not run it in parallel anyway (the GIL).
+        self._search_lock = threading.Lock()
         self.time_limit = TIME_LIMIT
 
     def _snapshot(self):
@@ -182,7 +190,8 @@ class WhooshEngine:
                 self._cache.move_to_end(key)
                 return cached
         try:
-            results = self._search(snap, words, req)
+            with self._search_lock:
+                results = self._search(snap, words, req)
         except SearchUnavailable:
             raise
         except Exception as exc:
@@ -260,7 +269,9 @@ class WhooshEngine:
                 inner = collectors.SortingCollector("date_sort", limit=need, reverse=True)
             else:
                 # Small indexes count exactly; large ones skip low-scoring blocks.
-                inner = collectors.TopCollector(limit=need, usequality=searcher.doc_count() > 20000)
+                inner = collectors.TopCollector(
+                    limit=need, usequality=searcher.doc_count() > LARGE_INDEX
+                )
             dc = DeadlineCollector(inner, deadline)
             searcher.search_with_collector(q, dc)
             res = dc.results()
@@ -308,7 +319,7 @@ class WhooshEngine:
                     url=stored.get("url") or "",
                     snippet=snippet(body, terms),
                     score=round(score, 3),
-                    date=stored.get("date"),
+                    date=_real_date(stored.get("date")),
                     decision_id=int(stored.get("decision_id") or 0),
                     gov=stored.get("gov") or "",
                 )

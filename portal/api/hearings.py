@@ -16,7 +16,7 @@ from portal.models.hearing import Hearing
 from portal.public._util import page_args
 from portal.public.cache import cached_page
 from portal.rules import hearings as rules
-from portal.rules.errors import RuleViolation
+from portal.rules.errors import N_, RuleViolation
 from portal.rules.hearings import RegistrationStatus
 from portal.services import hearings as svc
 
@@ -166,7 +166,7 @@ def hearing_registration_create(hearing_id: int):
     payload, refused = submission_payload(
         FIELDS,
         ("name", "contact_phone"),
-        "The registration is not valid.",
+        N_("The registration is not valid."),
         max_bytes=MAX_BODY_BYTES,
     )
     if refused is not None:

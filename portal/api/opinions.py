@@ -14,7 +14,7 @@ from portal.errors import json_error
 from portal.extensions import client_address, db, limiter
 from portal.public._util import page_args
 from portal.public.cache import cached_page
-from portal.rules.errors import RuleViolation
+from portal.rules.errors import N_, RuleViolation
 from portal.services import decisions as decision_service
 from portal.services import moderation
 from portal.services import opinions as opinion_service
@@ -75,7 +75,7 @@ def opinion_create(decision_id: int):
     if decision is None:
         return json_error(404, "No public decision with this id.")
     payload, refused = submission_payload(
-        FIELDS, ("body",), "The submission is not valid.", max_bytes=MAX_BODY_BYTES
+        FIELDS, ("body",), N_("The submission is not valid."), max_bytes=MAX_BODY_BYTES
     )
     if refused is not None:
         return refused

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import request
 
 from portal.api import bp, openapi
 from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
-from portal.extensions import limiter
+from portal.extensions import db, limiter
+from portal.models.org import Government
 from portal.public._util import page_args
 from portal.public.search import SORTS, search_args
+from portal.rules.errors import N_
 from portal.rules.stages import Stage
 from search.service import SearchUnavailable, kinds, search
 
@@ -19,15 +22,18 @@ def _invalid() -> dict[str, str]:
     fields = {}
     known = set(kinds())
     if any(t not in known for t in request.args.getlist("type") if t):
-        fields["type"] = "unknown type; one of: " + ", ".join(kinds())
+        fields["type"] = N_("Unknown type of item.")
     year = request.args.get("year", "")
     if year and not (year.isascii() and year.isdigit() and len(year) == 4):
-        fields["year"] = "a four-digit year"
+        fields["year"] = N_("Give a four-digit year.")
     stage = request.args.get("stage", "")
     if stage and stage not in {str(s) for s in Stage}:
-        fields["stage"] = "unknown stage"
+        fields["stage"] = N_("Unknown stage.")
     if request.args.get("sort", "relevance") not in SORTS:
-        fields["sort"] = "relevance or date"
+        fields["sort"] = N_("Sort by relevance or date.")
+    gov = request.args.get("gov", "").strip()
+    if gov and not db.session.scalar(sa.select(Government.id).where(Government.slug == gov)):
+        fields["gov"] = N_("Unknown government.")
     return fields
 
 

@@ -12,6 +12,7 @@ from portal.models.org import Government
 from portal.public import bp
 from portal.public._util import page_args
 from portal.rules.stages import Stage
+from search import events as search_events
 from search import realtime
 from search.models import declare_postgres_indexes
 from search.service import SearchUnavailable, kinds, search
@@ -34,6 +35,7 @@ MAX_PER_PAGE = 50
 def _install_search(state) -> None:
     declare_postgres_indexes(state.app.config["SQLALCHEMY_DATABASE_URI"])
     realtime.install(state.app)
+    search_events.install()
 
 
 def search_args() -> dict:

@@ -213,7 +213,7 @@ def save_summary(
         ip=ip,
     )
     if report.published_at is not None:
-        outbox.enqueue("search.decision", {"decision_id": decision.id}, now=now)
+        outbox.enqueue("search.decision", {"id": decision.id}, now=now)
     return report
 
 
@@ -245,7 +245,7 @@ def publish_report(decision: Decision, *, actor, now: datetime, ip: str = "") ->
             action="opinion_report.publish",
             ip=ip,
         )
-        outbox.enqueue("search.decision", {"decision_id": decision.id}, now=now)
+        outbox.enqueue("search.decision", {"id": decision.id}, now=now)
     return report
 
 

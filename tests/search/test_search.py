@@ -15,7 +15,6 @@ from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.models.outbox import OutboxMessage
 from portal.models.user import User
-from portal.rules.consultation import OpinionStatus
 from portal.services import moderation, outbox
 from search import service
 from tests.conftest import NOW, text_of
@@ -257,7 +256,7 @@ HOSTILE = [
     "~~~",
     "'; DROP TABLE search_documents; --",
     "\\' & | ! :*",
-    "供热~2 听证^9 \"赤峰",
+    '供热~2 听证^9 "赤峰',
     "‮‭\u200b",
     "a" * 10000,
 ]
@@ -281,6 +280,7 @@ def test_bad_filters_get_the_error_object_with_the_field(backend, demo, client):
         ({"year": "20x6"}, "year"),
         ({"stage": "nope"}, "stage"),
         ({"sort": "random"}, "sort"),
+        ({"gov": "atlantis"}, "gov"),
     ):
         response = client.get("/api/v1/search", query_string={"q": "供热", **params})
         assert response.status_code == 422
@@ -389,3 +389,24 @@ def test_decision_events_may_name_the_decision_id(backend, demo, runner, client)
     db.session.commit()
     runner.invoke(args=["portal", "drain-outbox"])
     assert any(h["id"] == heating.id for h in api(client, q="清洁取暖", type="decision")["items"])
+
+
+def test_any_change_of_what_is_public_queues_its_own_index_event(backend, opinions, runner, client):
+    """No screen has to remember the index: flipping a decision to not disclosable (here
+    straight on the model, as any back-office form would) queues the event in the same
+    transaction, and draining the outbox takes it out of the index."""
+    reindex(runner)
+    heating = db.session.scalar(sa.select(Decision).where(Decision.title.like("%供热%")))
+    last = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+    heating.summary = heating.summary  # an unchanged value queues nothing
+    db.session.commit()
+    assert (db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0) == last
+    heating.non_disclosable = True
+    db.session.commit()
+    queued = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id > last)).all()
+    assert [(m.topic, m.payload) for m in queued] == [
+        ("search.decision", f'{{"id": {heating.id}}}')
+    ]
+    assert "0 failed" in runner.invoke(args=["portal", "drain-outbox"]).output
+    service.reset()
+    assert all(h["decision_id"] != heating.id for h in api(client, q="供热专项规划")["items"])

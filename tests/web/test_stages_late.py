@@ -192,7 +192,10 @@ def test_four_experts_show_the_odd_number_rule_and_a_fifth_meets_it_exp_13b(clie
     assert _count(ExpertAssignment, d) == 5
     assert _actions(d).count("experts.assign") == 5
     entry = db.session.scalar(
-        sa.select(AuditEntry).where(AuditEntry.action == "experts.assign").limit(1)
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "experts.assign")
+        .order_by(AuditEntry.seq)
+        .limit(1)
     )
     assert entry.actor_label and '"name":"专家1"' in entry.data
 
