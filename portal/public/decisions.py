@@ -63,6 +63,11 @@ _PUBLISHED_ORDER = {
 }
 
 
+def _text_changed(pair) -> bool:
+    """Whether the published text differs from the last public draft (else no comparison)."""
+    return pair is not None and pair[0].body.strip() != pair[1].body.strip()
+
+
 def _dossier_order(decision, documents):
     if decision.published_at is None:
         return documents
@@ -84,7 +89,7 @@ def decision_show(decision_id: int):
         consultation=consultation,
         consultation_open=bool(consultation and consultation.is_open(clock.now())),
         documents=_dossier_order(decision, decision_service.public_documents(decision)),
-        draft_to_final=adoption.draft_and_final(decision) is not None,
+        draft_to_final=_text_changed(adoption.draft_and_final(decision)),
         opinion_report=report,
         report_data=adoption.report_data(decision) if report else None,
         report_adoptions=[a for a in AdoptionStatus if a is not AdoptionStatus.PENDING],

@@ -295,3 +295,12 @@ def test_the_draft_to_final_page_shows_what_changed(client, demo):
     assert "25" in html and "资助制度" in html  # the new article and the changed figure
     assert '<ins><span class="visually-hidden">' in html
     assert client.get(f"/decisions/{open_decision().id}/changes").status_code == 404
+
+
+def test_no_comparison_is_offered_when_the_text_did_not_change(client, demo):
+    unchanged = db.session.scalar(
+        sa.select(Decision).where(Decision.title == "赤峰市红山文化遗址保护利用规划")
+    )
+    assert adoption.draft_and_final(unchanged) is not None  # both texts are public...
+    html = client.get(f"/decisions/{unchanged.id}").get_data(as_text=True)
+    assert f"/decisions/{unchanged.id}/changes" not in html  # ...but identical
