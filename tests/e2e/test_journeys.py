@@ -40,8 +40,9 @@ def test_large_text_mode_enlarges_text_without_javascript(browser, live_server):
     page = context.new_page()
     page.goto(live_server + "/decisions")
     normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-    page.get_by_role("link", name="大字版").click()
-    assert page.url.endswith("/decisions")
+    with page.expect_navigation(url="**/decisions"):  # the redirect back, not the old page
+        page.get_by_role("link", name="大字版").click()
+    page.wait_for_selector("body.large-text")
     large = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert large >= 1.5 * normal
     shot(page, "decisions-large-text")
