@@ -802,11 +802,7 @@ def submit_feedback(
     )
     if first is not None:
         return first
-    code = opinion_helpers.new_receipt_code()
-    while db.session.scalar(
-        sa.select(PublicFeedback.id).where(PublicFeedback.receipt_code == code)
-    ):
-        code = opinion_helpers.new_receipt_code()
+    code = opinion_helpers.unique_code(PublicFeedback.receipt_code)
     item = PublicFeedback(
         decision_id=decision.id,
         evaluation_id=window.evaluation.id if window.evaluation else None,

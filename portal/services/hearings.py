@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,12 +34,12 @@ from portal.services.opinions import (
     DUPLICATE_WINDOW,
     IDEMPOTENCY_KEY_MAX,
     PRIVACY_NOTICE_VERSION,
-    RECEIPT_ALPHABET,
+    RECEIPT_ALPHABET,  # noqa: F401 - used as svc.RECEIPT_ALPHABET by hearing_steps
     clean_email,
     clean_phone,
     clean_text,
-    new_receipt_code,
     normalise_receipt_code,
+    unique_code,
 )
 
 NAME_MAX = 60
@@ -341,19 +340,11 @@ def contact_key(hearing_id: int, phone: str) -> str:
 
 
 def _unique_code(column, length: int) -> str:
-    while True:
-        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(length))
-        if not db.session.scalar(sa.select(HearingRegistration.id).where(column == code)):
-            return code
+    return unique_code(column, length)
 
 
 def _new_receipt_code() -> str:
-    code = new_receipt_code()
-    while db.session.scalar(
-        sa.select(HearingRegistration.id).where(HearingRegistration.receipt_code == code)
-    ):
-        code = new_receipt_code()  # 31^12 codes: practically never taken
-    return code
+    return unique_code(HearingRegistration.receipt_code)
 
 
 def _check_key(key: str | None) -> str | None:

@@ -128,8 +128,17 @@ def validate_input(data: OpinionInput) -> OpinionInput:
     )
 
 
-def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+def new_receipt_code(length: int = RECEIPT_LENGTH) -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(length))
+
+
+def unique_code(column, length: int = RECEIPT_LENGTH) -> str:
+    """A fresh code not yet in ``column`` (31^12 receipt codes: a retry practically never
+    happens; shorter public codes may need one)."""
+    while True:
+        code = new_receipt_code(length)
+        if not db.session.scalar(sa.select(column).where(column == code).limit(1)):
+            return code
 
 
 def normalise_receipt_code(value: str | None) -> str:
@@ -200,9 +209,7 @@ def submit_opinion(
     )
     if first is not None:
         return first
-    code = new_receipt_code()
-    while db.session.scalar(sa.select(Opinion.id).where(Opinion.receipt_code == code)):
-        code = new_receipt_code()  # 31^12 codes: practically never taken
+    code = unique_code(Opinion.receipt_code)
     opinion = Opinion(
         decision_id=decision.id,
         consultation_id=consultation.id,

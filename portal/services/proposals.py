@@ -44,8 +44,8 @@ from portal.services.opinions import (
     clean_email,
     clean_phone,
     clean_text,
-    new_receipt_code,
     normalise_receipt_code,
+    unique_code,
 )
 from portal.services.records import _plain
 
@@ -255,9 +255,7 @@ def submit_proposal(
     )
     if first is not None:
         return first
-    code = new_receipt_code()
-    while db.session.scalar(sa.select(Proposal.id).where(Proposal.receipt_code == code)):
-        code = new_receipt_code()
+    code = unique_code(Proposal.receipt_code)
     proposal = Proposal(
         government_id=government.id,
         kind=ProposalKind(clean.kind),
