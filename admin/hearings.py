@@ -592,3 +592,10 @@ def hearing_report(hearing_id: int):
 def hearing_legality_materials(decision):
     """Hearings held for the decision, with their reports (a legality review material)."""
     return steps.legality_materials(decision)
+
+
+@bp.app_template_global("hearing_of_activity")
+def hearing_of_activity(activity_id: int) -> Hearing | None:
+    """The hearing that keeps this participation activity up to date, if any: the
+    participation screen then links to it instead of editing the activity by hand."""
+    return db.session.scalar(sa.select(Hearing).where(Hearing.activity_id == activity_id))

@@ -126,6 +126,20 @@ def _render(template: str, decision: Decision, *, errors=None, status: int = 200
     ), status
 
 
+def _activity_by_hand(activity_id: int, decision: Decision):
+    """The activity, unless a hearing keeps it up to date: then the user is sent to the
+    hearing's page (an edit here would be overwritten by the hearing's next change, and a
+    deletion would leave the hearing without its stage record)."""
+    from admin.hearings import hearing_of_activity
+
+    activity = _owned(ParticipationActivity, activity_id, decision)
+    hearing = hearing_of_activity(activity.id)
+    if hearing is not None:
+        flash(_("This activity is kept up to date from its hearing; change it there."))
+        abort(redirect(url_for("admin.hearing_show", hearing_id=hearing.id), code=303))
+    return activity
+
+
 def _owned(model, record_id: int, decision: Decision):
     """A sub-record of this decision, or 404 (never another decision's row)."""
     row = db.session.get(model, record_id)
@@ -896,7 +910,7 @@ def decision_participation_activity_add(decision_id: int):
 @require(Permission.DECISION_VIEW)
 def decision_participation_activity_edit(decision_id: int, activity_id: int):
     decision = decision_or_404(decision_id)
-    activity = _owned(ParticipationActivity, activity_id, decision)
+    activity = _activity_by_hand(activity_id, decision)
     return _participation_page(decision, edit=activity)
 
 
@@ -904,7 +918,7 @@ def decision_participation_activity_edit(decision_id: int, activity_id: int):
 @require(Permission.DECISION_EDIT)
 def decision_participation_activity_update(decision_id: int, activity_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
-    activity = _owned(ParticipationActivity, activity_id, decision)
+    activity = _activity_by_hand(activity_id, decision)
     form = _activity_form(submitted=True, activity=activity)
     if not form.validate():
         return _participation_page(
@@ -917,7 +931,7 @@ def decision_participation_activity_update(decision_id: int, activity_id: int):
 @require(Permission.DECISION_EDIT)
 def decision_participation_activity_delete(decision_id: int, activity_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
-    activity = _owned(ParticipationActivity, activity_id, decision)
+    activity = _activity_by_hand(activity_id, decision)
     _delete(activity, decision, "participation.activity_delete")
     return _done(_("The activity is deleted."), "admin.decision_participation", decision)
 

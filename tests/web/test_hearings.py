@@ -404,3 +404,20 @@ def test_organiser_plans_announces_and_checks_in_by_qr_code(client, hearings):
         data={"h-kind": "hearing", "h-title": "", "h-seats": "x"},
     )
     assert bad.status_code == 422
+
+
+def test_a_stage_activity_kept_by_its_hearing_is_changed_only_there(client, hearings):
+    from portal.models.participation import ParticipationActivity
+
+    hearing = db.session.scalar(
+        sa.select(Hearing).where(Hearing.activity_id.is_not(None)).order_by(Hearing.id)
+    )
+    activity_id, decision_id = hearing.activity_id, hearing.decision_id
+    login(client, "office")
+    page = client.get(f"/admin/decisions/{decision_id}/participation")
+    assert f"/admin/hearings/{hearing.id}" in page.get_data(as_text=True)
+    base = f"/admin/decisions/{decision_id}/participation/activities/{activity_id}"
+    for response in (client.get(base + "/edit"), client.post(base + "/delete")):
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/admin/hearings/{hearing.id}")
+    assert db.session.get(ParticipationActivity, activity_id) is not None  # not deleted
