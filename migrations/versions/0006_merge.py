@@ -1,4 +1,4 @@
-"""join the 0005a-0005e branches
+"""join the 0005a-0005f branches
 
 Revision ID: 0006
 Revises: 0005a, 0005b, 0005c, 0005d, 0005e, 0005f
