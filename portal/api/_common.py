@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from flask import Response, request
 
 from portal import clock
@@ -151,42 +150,26 @@ def paging(default: int = 20, maximum: int = 100) -> tuple[int, int]:
     return page, min(int(raw), maximum)
 
 
-# -- hearings (issue 5 owns the model; read here only, and only what is announced) -----------
+# -- hearings: the public query lives in portal.services.hearings -------------------------------
 
 
 def hearing_model():
-    """The Hearing model class, or None while the hearings module is not installed."""
-    try:
-        from portal.models.hearing import Hearing
-    except ImportError:
-        return None
+    from portal.models.hearing import Hearing
+
     return Hearing
 
 
 def public_hearings_query():
-    """Announced hearings of public decisions (None when there is no hearing model)."""
-    from portal.models.decision import Decision
+    """Announced hearings of public decisions (``portal.services.hearings``)."""
+    from portal.services.hearings import public_hearings_query as query
 
-    hearing = hearing_model()
-    if hearing is None or not hasattr(hearing, "announced_at"):
-        return None
-    return (
-        sa.select(hearing)
-        .join(Decision, hearing.decision_id == Decision.id)
-        .where(Decision.non_disclosable.is_(False), hearing.announced_at.is_not(None))
-    )
+    return query()
 
 
 def public_hearings_of(decision) -> list:
-    from portal.extensions import db
+    from portal.services.hearings import hearings_of
 
-    query = public_hearings_query()
-    if query is None:
-        return []
-    hearing = hearing_model()
-    return list(
-        db.session.scalars(query.where(hearing.decision_id == decision.id).order_by(hearing.id))
-    )
+    return hearings_of(decision)
 
 
 def hearing_timestamps(h) -> list[datetime | None]:

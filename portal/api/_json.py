@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 
 from portal import clock
 
@@ -23,9 +21,6 @@ def envelope(items: list, *, page: int, per_page: int, total: int) -> dict:
 
 def cached_json(payload) -> Response:
     """JSON with a strong ETag; answers 304 when the client already has it."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    response = Response(body, mimetype="application/json")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response.make_conditional(request)
+    from portal.api._common import read_json
+
+    return read_json(payload)

@@ -35,10 +35,9 @@ from portal.models.review import LegalityReview
 from portal.models.risk import RiskAssessment
 from portal.rules.errors import N_
 from portal.rules.workdays import CHINA_TZ
-from portal.services import audit
+from portal.services import audit, exports
 
 GENERATOR = "Decision Portal archive package v1"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OPINION_COLUMNS = (
     "id",
     "consultation_id",
@@ -100,8 +99,7 @@ def to_json(value: Any) -> bytes:
 def neutralise(value: Any) -> str:
     """security.md (Exports): a cell starting with = + - @ TAB or CR gets a leading quote, so a
     spreadsheet never runs it as a formula."""
-    text = "" if value is None else str(plain(value))
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return exports.neutralise("" if value is None else str(plain(value)))
 
 
 def to_csv(header: tuple[str, ...] | list[str], rows: list[list[Any]]) -> bytes:

@@ -46,8 +46,11 @@ def test_proc_16a_non_disclosable_item_takes_no_public_opinions_even_in_its_wind
 
 
 def test_opinion_accepted_inside_the_window():
-    check_opinion_window(
-        non_disclosable=False, opens_at=OPENS, closes_at=CLOSES, now=OPENS + timedelta(days=1)
+    assert (
+        check_opinion_window(
+            non_disclosable=False, opens_at=OPENS, closes_at=CLOSES, now=OPENS + timedelta(days=1)
+        )
+        is None
     )
 
 

@@ -90,16 +90,23 @@ def test_a_moderator_cannot_answer_or_publish_the_report(client, demo):
     seed_demo_opinions(NOW)
     decision = open_decision()
     login(client, "moderator")
-    assert (
-        client.post(f"/admin/decisions/{decision.id}/opinions/answer-bulk", data={}).status_code
-        == 403
+    published = list(moderation.queue(decision, OpinionStatus.PUBLISHED))
+    before = {o.id: (o.adoption, o.response) for o in published}
+    response = client.post(
+        f"/admin/decisions/{decision.id}/opinions/answer-bulk",
+        data={"ids": [str(o.id) for o in published], "adoption": "adopted"},
     )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert {o.id: (o.adoption, o.response) for o in published} == before
     assert (
         client.post(
-            f"/admin/decisions/{decision.id}/opinions/report", data={"summary": "x"}
+            f"/admin/decisions/{decision.id}/opinions/report",
+            data={"summary": "x", "action": "publish"},
         ).status_code
         == 403
     )
+    assert adoption.report_of(decision) is None
 
 
 def test_templates_page_refuses_bad_input_with_the_field(client, demo):

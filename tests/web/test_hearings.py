@@ -347,7 +347,10 @@ def test_contacts_are_full_for_organisers_and_masked_for_other_staff(client, hea
 def test_reviewer_cannot_manage_and_other_governments_cannot_see(client, hearings):
     h = hearings[SelectionMethod.FIRST_COME]
     login(client, "reviewer")
+    before = h.announced_at
     assert client.post(f"/admin/hearings/{h.id}/announce").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Hearing, h.id).announced_at == before  # nothing changed
     client.post("/admin/logout")
     login(client, "hongshan.office")
     assert client.get(f"/admin/hearings/{h.id}").status_code == 404

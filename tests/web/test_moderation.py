@@ -144,6 +144,8 @@ def test_moderator_cannot_answer(client, demo):
     published = opinion(status=OpinionStatus.PUBLISHED)
     url = queue_url(decision_id) + f"/{published.id}/answer"
     assert client.post(url, data={"adoption": "adopted"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Opinion, published.id).adoption == published.adoption  # unchanged
 
 
 def test_staff_without_opinion_duties_are_refused(client, demo):

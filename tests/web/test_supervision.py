@@ -266,9 +266,12 @@ def test_part_20a_updates_appear_on_the_public_dossier(client, seeded):
 
 def test_other_roles_and_governments_cannot_change_supervision(client, seeded):
     login(client, "moderator")
-    assert (
-        client.post(f"/admin/decisions/{seeded.id}/supervision/tasks", data={}).status_code == 403
+    tasks = db.session.scalar(sa.select(sa.func.count(SupervisionTask.id)))
+    response = client.post(
+        f"/admin/decisions/{seeded.id}/supervision/tasks", data={"title": "越权新增任务"}
     )
+    assert response.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(SupervisionTask.id))) == tasks
     client.post("/admin/logout")
     login(client, "hongshan.office")
     assert client.get(f"/admin/decisions/{seeded.id}/supervision").status_code == 404
