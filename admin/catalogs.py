@@ -30,10 +30,10 @@ from portal.models.org import Department, DepartmentKind, Government
 from portal.permissions import Permission, can, require
 from portal.rules.catalog import CatalogPhase, submissions_due
 from portal.rules.enums import CatalogAdjustmentType
+from portal.rules.errors import RuleViolation
 from portal.rules.workdays import local_date
 from portal.services import catalog_workflow as workflow
 from portal.services import procedure
-from portal.services.stages import Refused
 
 ROUTE = "/catalogs/<int:catalog_id>"
 
@@ -141,7 +141,7 @@ def catalog_open():
     gov = db.session.get(Government, current_user.government_id)
     try:
         catalog = workflow.open_catalog(gov, year, form.values(), **_who())
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         _attach(form, refused.violations)
         return _list_page(form, refused.violations, 422)
@@ -264,7 +264,7 @@ def _run(
         return _page(catalog, errors=_form_errors(form), status=422, **{form_key: form})
     try:
         call()
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         if form is not None:
             _attach(form, refused.violations)

@@ -35,7 +35,7 @@ from portal.rules.privacy import mask_contact, mask_personal_data, segments
 from portal.rules.workdays import local_date
 from portal.services import evaluation as service
 from portal.services import moderation
-from portal.services.stages import Refused, local_midnight
+from portal.services.records import local_midnight
 
 ROUTE = "/decisions/<int:decision_id>/evaluation"
 FEEDBACK_STATUS = {
@@ -108,14 +108,10 @@ def _run(decision: Decision, form: FlaskForm, key: str, action, *, anchor=None):
         return _page(decision, errors=_form_errors(form), status=422, **{key: form})
     try:
         result = action()
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         _attach(form, refused.violations)
         return _page(decision, errors=refused.violations, status=422, **{key: form})
-    except RuleViolation as v:
-        db.session.rollback()
-        _attach(form, [v])
-        return _page(decision, errors=[v], status=422, **{key: form})
     db.session.commit()
     flash(_("Recorded."))
     for w in result if isinstance(result, list) else []:
@@ -167,7 +163,7 @@ def decision_evaluation_decline(decision_id: int):
             count=service.feedback_count(decision, clock.now()),
             **_who(),
         )
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         return _page(decision, errors=refused.violations, status=422)
     db.session.commit()

@@ -28,10 +28,10 @@ from portal.models.decision import Decision
 from portal.models.expert_pool import Expert
 from portal.models.org import Department, Government
 from portal.permissions import Permission, can, require
+from portal.rules.errors import RuleViolation
 from portal.rules.experts import MemberStatus, SelectionMethod
 from portal.rules.workdays import local_date
 from portal.services import expert_pool as pool
-from portal.services.stages import Refused
 
 
 def _who() -> dict[str, Any]:
@@ -146,7 +146,7 @@ def _run_list(form, form_key: str, call: Callable[[], Any], message: str | None 
         return _list_page(errors=_form_errors(form), status=422, **{form_key: form})
     try:
         result = call()
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         _attach(form, refused.violations)
         return _list_page(errors=refused.violations, status=422, **{form_key: form})
@@ -278,7 +278,7 @@ def _run(expert: Expert, form, form_key: str, call: Callable[[], Any], anchor: s
         return _show_page(expert, errors=_form_errors(form), status=422, **{form_key: form})
     try:
         call()
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         if form is not None:
             _attach(form, refused.violations)
@@ -508,7 +508,7 @@ def decision_expert_select(decision_id: int):
     )
     try:
         pool.select_experts(decision, data, **_who())
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         _attach(form, refused.violations)
         return _selection_page(decision, errors=refused.violations, status=422, form=form)

@@ -231,7 +231,7 @@ def decision_hearing_create(decision_id: int):
             ip=client_ip(),
             activity=activity,
         )
-    except steps.StepRefused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         return _list_page(decision, form, refused.violations, 422)
     db.session.commit()
@@ -333,7 +333,7 @@ def hearing_update(hearing_id: int):
         steps.update_hearing(
             hearing, _fields(form, sides), actor=actor(), now=clock.now(), ip=client_ip()
         )
-    except steps.StepRefused as refused:
+    except RuleViolation as refused:
         return _refused(hearing.id, refused.violations, form=form)
     return _done(hearing, _("The notice is saved."), "notice")
 
@@ -342,10 +342,8 @@ def _step(hearing_id: int, call, message: str, anchor: str = ""):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     try:
         call(hearing)
-    except steps.StepRefused as refused:
+    except RuleViolation as refused:
         return _refused(hearing.id, refused.violations)
-    except RuleViolation as violation:
-        return _refused(hearing.id, [violation])
     return _done(hearing, message, anchor)
 
 
@@ -580,7 +578,7 @@ def hearing_report(hearing_id: int):
             now=clock.now(),
             ip=client_ip(),
         )
-    except steps.StepRefused as refused:
+    except RuleViolation as refused:
         return _refused(hearing.id, refused.violations, report_form=form)
     return _done(hearing, _("The hearing report is published."), "report")
 

@@ -25,6 +25,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.deliberation import Meeting
+from portal.models.document import DocumentKind
 from portal.models.expert import ExpertAssignment
 from portal.models.review import LegalityOpinionPoint, LegalityPause, LegalityReview
 from portal.models.risk import RiskCategoryLevel
@@ -38,8 +39,15 @@ from portal.rules.enums import (
 )
 from portal.rules.errors import RuleViolation
 from portal.rules.workdays import local_date
-from portal.services import procedure, stages
-from portal.services.stages import Refused
+from portal.services import (
+    changes,
+    deliberation,
+    expert_review,
+    legality,
+    procedure,
+    publication,
+    risk,
+)
 
 ROUTE = "/decisions/<int:decision_id>"
 
@@ -92,7 +100,7 @@ def _submit(
         return render(decision, errors=_form_errors(form), status=422, **{form_key: form})
     try:
         action()
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         _attach(form, refused.violations)
         return render(decision, errors=refused.violations, status=422, **{form_key: form})
@@ -186,7 +194,7 @@ def decision_experts_review(decision_id: int):
         form,
         _experts_page,
         "review_form",
-        lambda: stages.save_expert_review(
+        lambda: expert_review.save_expert_review(
             decision, form.values(), is_complex=bool(form.is_complex.data), **_who()
         ),
         endpoint="admin.decision_experts",
@@ -204,7 +212,7 @@ def decision_experts_report(decision_id: int):
         form,
         _experts_page,
         "report_form",
-        lambda: stages.save_expert_report(decision, form.values(), **_who()),
+        lambda: expert_review.save_expert_report(decision, form.values(), **_who()),
         endpoint="admin.decision_experts",
         anchor="report",
     )
@@ -220,7 +228,7 @@ def decision_expert_add(decision_id: int):
         form,
         _experts_page,
         "add_form",
-        lambda: stages.save_expert(decision, None, form.values(), **_who()),
+        lambda: expert_review.save_expert(decision, None, form.values(), **_who()),
         endpoint="admin.decision_experts",
         anchor="experts",
     )
@@ -237,7 +245,7 @@ def decision_expert_edit(decision_id: int, assignment_id: int):
         form,
         _experts_page,
         f"edit_{row.id}",
-        lambda: stages.save_expert(decision, row, form.values(), **_who()),
+        lambda: expert_review.save_expert(decision, row, form.values(), **_who()),
         endpoint="admin.decision_experts",
         anchor=f"expert-{row.id}",
     )
@@ -254,7 +262,7 @@ def decision_expert_recuse(decision_id: int, assignment_id: int):
         form,
         _experts_page,
         f"recuse_{row.id}",
-        lambda: stages.recuse_expert(
+        lambda: expert_review.recuse_expert(
             decision,
             row,
             form.recusal_reason.data or "",
@@ -278,7 +286,7 @@ def _risk_page(decision: Decision, *, errors=None, status: int = 200, **forms):
         "computed_level": ra.computed_level if ra else None,
         "overall_level": facts.risk.level,
         "completion": gates.risk_completion_violations(facts),
-        "recommendation_check": stages.risk_level_violations(ra)
+        "recommendation_check": risk.risk_level_violations(ra)
         + gates.risk_recommendation_violations(facts),
         "risk_form": forms.get("risk_form") or _blank(F.RiskForm, obj=ra),
         "category_form": forms.get("category_form") or _blank(F.RiskCategoryForm, prefix="cat"),
@@ -304,7 +312,7 @@ def decision_risk_save(decision_id: int):
         form,
         _risk_page,
         "risk_form",
-        lambda: stages.save_risk(decision, form.values(), **_who()),
+        lambda: risk.save_risk(decision, form.values(), **_who()),
         endpoint="admin.decision_risk",
     )
 
@@ -319,7 +327,7 @@ def decision_risk_category_add(decision_id: int):
         form,
         _risk_page,
         "category_form",
-        lambda: stages.add_risk_category(decision, form.values(), **_who()),
+        lambda: risk.add_risk_category(decision, form.values(), **_who()),
         endpoint="admin.decision_risk",
         anchor="categories",
     )
@@ -332,7 +340,7 @@ def decision_risk_category_delete(decision_id: int, category_id: int):
     row = db.session.get(RiskCategoryLevel, category_id)
     if row is None or row.assessment.decision_id != decision.id:
         abort(404)
-    stages.delete_risk_category(decision, row, **_who())
+    risk.delete_risk_category(decision, row, **_who())
     db.session.commit()
     flash(_("Deleted."))
     return redirect(url_for("admin.decision_risk", decision_id=decision.id, _anchor="categories"))
@@ -373,7 +381,7 @@ def _legality_page(decision: Decision, *, errors=None, status: int = 200, **form
         "rounds": _rounds(decision),
         "open_round": open_round,
         "new_round": new_round,
-        "clock": stages.legality_clock(lr, today),
+        "clock": legality.legality_clock(lr, today),
         "today": today,
         "draft_version": procedure.draft_version(decision),
         "required_materials": {str(m) for m in REQUIRED_LEGALITY_MATERIALS},
@@ -437,7 +445,7 @@ def decision_legality_submit(decision_id: int):
         form,
         _legality_page,
         "submit_form",
-        lambda: stages.submit_legality(
+        lambda: legality.submit_legality(
             decision, form.submitted_on.data, form.values()["materials"], **_who()
         ),
         endpoint="admin.decision_legality",
@@ -456,7 +464,7 @@ def decision_legality_pause(decision_id: int):
         form,
         _legality_page,
         "pause_form",
-        lambda: stages.add_pause(decision, form.values(), **_who()),
+        lambda: legality.add_pause(decision, form.values(), **_who()),
         endpoint="admin.decision_legality",
         anchor="clock",
     )
@@ -477,7 +485,7 @@ def decision_legality_supplement(decision_id: int, pause_id: int):
         form,
         _legality_page,
         f"received_{pause.id}",
-        lambda: stages.receive_supplement(decision, pause, form.received_on.data, **_who()),
+        lambda: legality.receive_supplement(decision, pause, form.received_on.data, **_who()),
         endpoint="admin.decision_legality",
         anchor="clock",
     )
@@ -495,7 +503,7 @@ def decision_legality_adviser(decision_id: int):
         form,
         _legality_page,
         "adviser_form",
-        lambda: stages.add_adviser_opinion(decision, form.values(), **_who()),
+        lambda: legality.add_adviser_opinion(decision, form.values(), **_who()),
         endpoint="admin.decision_legality",
         anchor="advisers",
     )
@@ -513,7 +521,7 @@ def decision_legality_opinion(decision_id: int):
         form,
         _legality_page,
         "opinion_form",
-        lambda: stages.issue_legality_opinion(decision, form.values(), **_who()),
+        lambda: legality.issue_legality_opinion(decision, form.values(), **_who()),
         endpoint="admin.decision_legality",
         anchor="opinion",
     )
@@ -531,7 +539,7 @@ def decision_legality_return(decision_id: int):
         form,
         _legality_page,
         "return_form",
-        lambda: stages.return_submission(decision, form.returned_reason.data or "", **_who()),
+        lambda: legality.return_submission(decision, form.returned_reason.data or "", **_who()),
         endpoint="admin.decision_legality",
     )
 
@@ -548,7 +556,7 @@ def decision_legality_point(decision_id: int):
         form,
         _legality_page,
         "point_form",
-        lambda: stages.add_opinion_point(decision, form.text.data or "", **_who()),
+        lambda: legality.add_opinion_point(decision, form.text.data or "", **_who()),
         endpoint="admin.decision_legality",
         anchor="points",
     )
@@ -567,7 +575,7 @@ def decision_legality_point_adoption(decision_id: int, point_id: int):
         form,
         _legality_page,
         f"adoption_{point.id}",
-        lambda: stages.record_point_adoption(
+        lambda: legality.record_point_adoption(
             decision,
             point,
             AdoptionStatus(form.adoption.data),
@@ -602,7 +610,7 @@ def _deliberation_page(decision: Decision, *, errors=None, status: int = 200, **
         "lr": lr,
         "meetings": _meetings(decision),
         "new_round": new_round,
-        "clock": stages.legality_clock(lr, clock.local_today(), cal),
+        "clock": legality.legality_clock(lr, clock.local_today(), cal),
         "required_materials": {str(x) for x in REQUIRED_MEETING_MATERIALS},
         "entry_check": gates.collective_decision_entry_violations(facts, cal),
         "completion_check": gates.collective_decision_completion_violations(facts),
@@ -633,7 +641,7 @@ def decision_deliberation_meeting(decision_id: int):
         form,
         _deliberation_page,
         "meeting_form",
-        lambda: stages.save_meeting(decision, form.values(), **_who()),
+        lambda: deliberation.save_meeting(decision, form.values(), **_who()),
         endpoint="admin.decision_deliberation",
     )
 
@@ -648,7 +656,7 @@ def decision_party_report(decision_id: int):
         form,
         _deliberation_page,
         "party_form",
-        lambda: stages.save_party_report(decision, form.values(), **_who()),
+        lambda: deliberation.save_party_report(decision, form.values(), **_who()),
         endpoint="admin.decision_deliberation",
         anchor="party",
     )
@@ -663,9 +671,9 @@ def _publication_page(decision: Decision, *, errors=None, status: int = 200, **f
     published_on = local_date(decision.published_at) if decision.published_at else None
     ctx = {
         "published_on": published_on,
-        "filing_due": stages.filing_due(decision),
-        "filing_overdue": stages.filing_overdue(decision, today),
-        "documents": stages.publication_documents(decision),
+        "filing_due": publication.filing_due(decision),
+        "filing_overdue": publication.filing_overdue(decision, today),
+        "documents": publication.publication_documents(decision),
         "document_labels": F.DOCUMENT_KIND_LABELS,
         "publication_check": gates.publication_completion_violations(facts),
         "filing_check": gates.filing_completion_violations(facts),
@@ -702,7 +710,7 @@ def decision_publish(decision_id: int):
         form,
         _publication_page,
         "publish_form",
-        lambda: stages.record_publication(
+        lambda: publication.record_publication(
             decision, form.published_on.data, form.channels.data or "", **_who()
         ),
         endpoint="admin.decision_publication",
@@ -719,7 +727,7 @@ def decision_filing(decision_id: int):
         form,
         _publication_page,
         "filing_form",
-        lambda: stages.record_filing(
+        lambda: publication.record_filing(
             decision, form.filed_on.data, form.filing_ref.data or "", **_who()
         ),
         endpoint="admin.decision_publication",
@@ -737,9 +745,9 @@ def decision_publication_document(decision_id: int):
         form,
         _publication_page,
         "document_form",
-        lambda: stages.add_document_version(
+        lambda: publication.add_document_version(
             decision,
-            stages.DocumentKind(form.kind.data),
+            DocumentKind(form.kind.data),
             form.title.data or "",
             form.body.data or "",
             form.change_note.data or "",
@@ -760,7 +768,7 @@ def decision_execution(decision_id: int):
         form,
         _publication_page,
         "execution_form",
-        lambda: stages.record_execution_completed(
+        lambda: publication.record_execution_completed(
             decision, form.execution_completed_on.data, **_who()
         ),
         endpoint="admin.decision_publication",
@@ -784,16 +792,16 @@ def _change_form(decision: Decision, form: F.ChangeForm) -> F.ChangeForm:
 
 
 def _changes_page(decision: Decision, *, errors=None, status: int = 200, **forms):
-    changes = stages.changes_of(decision)
+    rows = changes.changes_of(decision)
     titles = dict(
         db.session.execute(
             sa.select(Decision.id, Decision.title).where(
-                Decision.id.in_([c.new_decision_id for c in changes if c.new_decision_id])
+                Decision.id.in_([c.new_decision_id for c in rows if c.new_decision_id])
             )
         ).all()
     )
     ctx = {
-        "changes": changes,
+        "changes": rows,
         "new_titles": titles,
         "change_form": forms.get("change_form") or _change_form(decision, _blank(F.ChangeForm)),
         "can_record": can(current_user, Permission.PROCEDURE_EXIT, decision),
@@ -817,6 +825,6 @@ def decision_change_add(decision_id: int):
         form,
         _changes_page,
         "change_form",
-        lambda: stages.record_change(decision, form.values(), **_who()),
+        lambda: changes.record_change(decision, form.values(), **_who()),
         endpoint="admin.decision_changes",
     )

@@ -39,7 +39,6 @@ from portal.rules.supervision import Month
 from portal.rules.transitions import FINAL_EXITS
 from portal.rules.workdays import local_date
 from portal.services import supervision as service
-from portal.services.stages import Refused
 
 ROUTE = "/decisions/<int:decision_id>/supervision"
 
@@ -87,14 +86,10 @@ def _run(
         return render(decision, errors=_form_errors(form), status=422, **{key: form})
     try:
         action()
-    except Refused as refused:
+    except RuleViolation as refused:
         db.session.rollback()
         _attach(form, refused.violations)
         return render(decision, errors=refused.violations, status=422, **{key: form})
-    except RuleViolation as v:
-        db.session.rollback()
-        _attach(form, [v])
-        return render(decision, errors=[v], status=422, **{key: form})
     db.session.commit()
     flash(_("Recorded."))
     return redirect(url_for("admin.decision_supervision", decision_id=decision.id, _anchor=anchor))

@@ -28,7 +28,7 @@ from portal.rules.enums import (
     RiskLevel,
     RiskRecommendation,
 )
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.facts import (
     CatalogAdjustmentFacts,
     CatalogEntryFacts,
@@ -55,9 +55,8 @@ MIN_EXPERT_GROUP_SIZE = 5  # EXP-5b
 
 
 def raise_first(violations: Iterable[RuleViolation]) -> None:
-    """Raise the first violation, if any."""
-    for v in violations:
-        raise v
+    """Raise the violations, if any: the first, carrying the others (see ``errors.refuse``)."""
+    refuse(violations)
 
 
 def _v(rule: str, message: str, field: str | None = None, **params) -> RuleViolation:

@@ -1,7 +1,7 @@
 """The annual catalog workflow in the back office (PROC-4, CAT; rules in portal/rules/catalog.py).
 
 Use cases ``verb_noun(obj, ..., *, actor, now, ip)``: each checks the rules first and raises
-:class:`Refused` with every violation (each with its rule ID) before writing anything, writes
+:class:`RuleViolation` with every violation (each with its rule ID) before writing anything, writes
 the change with its audit entry, flushes and never commits (the view commits once).
 
 Dates of steps that happened elsewhere (a meeting, a consent, a filing) are recorded as local
@@ -39,12 +39,11 @@ from portal.rules.catalog import (
     SubmissionStatus,
 )
 from portal.rules.enums import CatalogAdjustmentType
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.facts import CatalogAdjustmentFacts, CatalogEntryFacts, CatalogFacts, present
 from portal.rules.workdays import WorkCalendar, local_date
 from portal.services import audit, procedure
-from portal.services.records import _plain
-from portal.services.stages import Refused, local_midnight
+from portal.services.records import _plain, local_midnight
 
 ENTRY_FIELDS = (
     "title",
@@ -59,11 +58,6 @@ ENTRY_FIELDS = (
     "decision_id",
 )
 DEPARTMENT_ORIGINS = (EntryOrigin.DEPT_SUBMISSION, EntryOrigin.NPC_CPPCC)  # CAT-8c, CAT-9a
-
-
-def _refuse_if(violations: list[RuleViolation]) -> None:
-    if violations:
-        raise Refused(violations)
 
 
 def _input(message: str, field: str | None = None, **params) -> RuleViolation:
@@ -94,7 +88,7 @@ def _apply(record: Any, changes: dict[str, Any]) -> tuple[dict, dict]:
 
 
 def _check(catalog: Catalog, action: CatalogAction) -> None:
-    _refuse_if(rules.action_violations(catalog.phase, action))
+    refuse(rules.action_violations(catalog.phase, action))
 
 
 def _move(catalog: Catalog, action: CatalogAction) -> None:
@@ -319,7 +313,7 @@ def open_catalog(
     )
     if exists:
         out.append(_input(N_("The %(year)s catalog already exists."), "year", year=year))
-    _refuse_if(out)
+    refuse(out)
     catalog = Catalog(
         government_id=government.id,
         year=year,
@@ -372,7 +366,7 @@ def submit_item(
     if not present(values.get("schedule")):
         # CAT-14a: the decision schedule
         out.append(RuleViolation("CAT-14a", N_("Give the decision schedule."), field="schedule"))
-    _refuse_if(out)
+    refuse(out)
     sub = CatalogSubmission(
         catalog_id=catalog.id,
         department_id=department.id,
@@ -440,7 +434,7 @@ def decide_submission(
         out.append(_input(N_("This submission has already been decided."), "status"))
     if not accept and not present(note):
         out.append(_input(N_("Give the reason for declining the submission."), "office_note"))
-    _refuse_if(out)
+    refuse(out)
     submission.office_note = note.strip()
     entry = None
     if accept:
@@ -525,7 +519,7 @@ def save_entry(
     (CAT-10b office_direct, CAT-13b executive_head_proposal, CAT-9a, CAT-7b)."""
     out = rules.action_violations(catalog.phase, CatalogAction.EDIT_ENTRIES)
     out += _entry_value_violations(catalog, values)
-    _refuse_if(out)
+    refuse(out)
     fields = {k: values.get(k) for k in ENTRY_FIELDS if k in values}
     fields["origin"] = values.get("origin") or EntryOrigin.OFFICE_DIRECT
     fields["dept_legality_review_passed"] = bool(values.get("dept_legality_review_passed"))
@@ -568,7 +562,7 @@ def link_decision(
 ) -> None:
     """CAT-2a: connect an entry to its decision procedure (shown as a link on the public page)."""
     if decision is not None and decision.government_id != catalog.government_id:
-        _refuse_if([_input(N_("Choose a decision of this government."), "decision_id")])
+        refuse([_input(N_("Choose a decision of this government."), "decision_id")])
     before, after = _apply(entry, {"decision_id": decision.id if decision else None})
     if after:
         db.session.flush()
@@ -608,7 +602,7 @@ def record_deputy_review(catalog: Catalog, on: date | None, opinion: str, *, act
             rule="CAT-12a",
         )
         out += entry_violations(catalog)
-    _refuse_if(out)
+    refuse(out)
     before, after = _apply(catalog, {"deputy_head_reviewed_on": on, "deputy_head_opinion": opinion})
     _move(catalog, CatalogAction.DEPUTY_HEAD_REVIEW)
     db.session.flush()
@@ -642,7 +636,7 @@ def record_executive_meeting(catalog: Catalog, on: date | None, ref: str, *, act
                 )
             )
         out += entry_violations(catalog)
-    _refuse_if(out)
+    refuse(out)
     before, after = _apply(catalog, {"executive_meeting_on": on, "executive_meeting_ref": ref})
     _move(catalog, CatalogAction.EXECUTIVE_MEETING)
     db.session.flush()
@@ -675,7 +669,7 @@ def record_party_consent(catalog: Catalog, on: date | None, ref: str, *, actor, 
                     "PROC-4b", N_("Enter the reference of the consent."), field="party_consent_ref"
                 )
             )
-    _refuse_if(out)
+    refuse(out)
     before, after = _apply(catalog, {"party_consent_on": on, "party_consent_ref": ref})
     _move(catalog, CatalogAction.PARTY_CONSENT)
     db.session.flush()
@@ -700,7 +694,7 @@ def publish_catalog(catalog: Catalog, issue_ref: str, *, actor, now, ip="") -> N
                 "CAT-6b", N_("Enter the document number of the issued catalog."), field="issue_ref"
             )
         )
-    _refuse_if(out)
+    refuse(out)
     catalog.issue_ref = issue_ref
     catalog.status = CatalogStatus.PUBLISHED
     catalog.published_at = now
@@ -729,7 +723,7 @@ def record_catalog_filing(catalog: Catalog, on: date | None, reference: str, *, 
     out = rules.action_violations(catalog.phase, CatalogAction.FILE)
     if not out:
         out += rules.catalog_filing_check(catalog.published_at, on, reference, today_of(now))
-    _refuse_if(out)
+    refuse(out)
     catalog.filed_at = local_midnight(on)
     catalog.filing_reference = reference
     catalog.status = CatalogStatus.FILED
@@ -804,7 +798,7 @@ def propose_adjustment(
         decision = db.session.get(Decision, decision_id)
         if decision is None or decision.government_id != catalog.government_id:
             out.append(_input(N_("Choose a decision of this government."), "decision_id"))
-    _refuse_if(gates.dedupe(out))
+    refuse(gates.dedupe(out))
     proposal = {
         k: _plain(values.get(k))
         for k in ENTRY_FIELDS
@@ -843,7 +837,7 @@ def propose_adjustment(
 
 def withdraw_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     if adj.published_at is not None:
-        _refuse_if(
+        refuse(
             [
                 RuleViolation(
                     "CAT-16b", N_("The adjustment is already published."), field="published_at"
@@ -884,7 +878,7 @@ def approve_adjustment(
             approval_ref=approval_ref,
         )
     )
-    _refuse_if(out)
+    refuse(out)
     adj.study_note = study_note.strip()
     adj.approved_at = local_midnight(approved_on)
     adj.approval_ref = approval_ref.strip()
@@ -906,7 +900,7 @@ def approve_adjustment(
 
 def publish_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     """CAT-16b: apply the change and publish the adjusted catalog as the next version now."""
-    _refuse_if(rules.adjustment_publish_violations(adjustment_state(adj)))
+    refuse(rules.adjustment_publish_violations(adjustment_state(adj)))
     catalog = adj.catalog
     adj.kind = CatalogAdjustmentType(adj.kind)
     proposal = _load(adj.proposal)
@@ -925,7 +919,7 @@ def publish_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     else:
         entry = db.session.get(CatalogEntry, adj.entry_id) if adj.entry_id else None
         if entry is None or entry.removed_by_id is not None:
-            _refuse_if(
+            refuse(
                 [
                     RuleViolation(
                         "CAT-16a",
@@ -986,7 +980,7 @@ def file_adjustment(
 ) -> None:
     """CAT-16c: filed within 10 working days of its publication (late filings are marked)."""
     published = local_date(adj.published_at) if adj.published_at else None
-    _refuse_if(
+    refuse(
         rules.adjustment_filing_violations(
             adjustment_state(adj), published, filed_on, reference, today_of(now)
         )

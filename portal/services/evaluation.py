@@ -6,7 +6,7 @@ A28 warns for the others) and, with the designation, the procedure's post-evalua
 starts. The evaluation unit records the agreement (EVAL-8), the team and the plan (EVAL-12),
 opens the public call for input (EVAL-9b), and submits the report (EVAL-13). The government's
 decision (EVAL-14) opens the matching follow-up through the existing procedure services
-(``stages.record_change``, ``procedure.transition``; PROC-45, A24).
+(``changes.record_change``, ``procedure.transition``; PROC-45, A24).
 
 Public feedback (the call for input, or PROC-42b feedback on a decision in execution) reuses
 the opinion helpers (normalisation, receipt codes, idempotency) and is moderated the same way;
@@ -36,7 +36,7 @@ from portal.models.risk import RiskAssessment
 from portal.rules import evaluation as rules
 from portal.rules.consultation import OpinionStatus, WithholdReason
 from portal.rules.enums import ParticipationMethod, PostEvalTrigger
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.evaluation import (
     Conclusion,
     EvaluationMethod,
@@ -54,20 +54,12 @@ from portal.rules.privacy import mask_personal_data
 from portal.rules.stages import Stage, Step, StepStatus
 from portal.rules.transitions import FINAL_EXITS
 from portal.rules.workdays import local_date
+from portal.services import changes, outbox, procedure
 from portal.services import opinions as opinion_helpers
-from portal.services import outbox, procedure, stages
 from portal.services.records import update_record
-from portal.services.stages import Refused
 
 TEXT_MAX = 5000
 CONFIG_THRESHOLD = "EVALUATION_FEEDBACK_THRESHOLD"
-
-__all__ = ["Refused"]
-
-
-def _refuse_if(violations: list[RuleViolation]) -> None:
-    if violations:
-        raise Refused(violations)
 
 
 def _input(message: str, field: str, **params) -> RuleViolation:
@@ -223,7 +215,7 @@ def open_evaluation(
             )
         )
     out += _long(values, ("trigger_note",))
-    _refuse_if(out)
+    refuse(out)
     ev = Evaluation(decision_id=decision.id, triggered_on=today)
     update_record(
         ev,
@@ -247,9 +239,11 @@ def decline_trigger(
     decision: Decision, reason: str, *, count: int, actor, now: datetime, ip: str = ""
 ) -> TriggerReview:
     """A26 / A27: the office records "trigger not confirmed", with its reason."""
-    _refuse_if(rules.decline_violations(reason))
+    refuse(rules.decline_violations(reason))
     if len(reason) > TEXT_MAX:
-        raise Refused([_input(N_("Write at most %(n)d characters."), "reason", n=TEXT_MAX)])
+        raise RuleViolation.of(
+            [_input(N_("Write at most %(n)d characters."), "reason", n=TEXT_MAX)]
+        )
     row = TriggerReview(
         decision_id=decision.id,
         trigger=PostEvalTrigger.MANY_PUBLIC_OPINIONS.value,
@@ -303,7 +297,7 @@ def designate_unit(
     if len(unit) > 200:
         out.append(_input(N_("Write at most %(n)d characters."), "evaluation_unit", n=200))
     out += _long(values, ("qualification",))
-    _refuse_if(out)
+    refuse(out)
     update_record(
         ev,
         {
@@ -321,7 +315,7 @@ def designate_unit(
         try:
             procedure.transition(decision, Step.POST_EVALUATION, actor=actor, now=now, ip=ip)
         except RuleViolation as v:
-            raise Refused([v]) from None
+            raise RuleViolation.of([v]) from None
     return warned
 
 
@@ -346,7 +340,7 @@ def save_agreement(
             )
         )
     out += _long(values, rules.AGREEMENT_TERMS)
-    _refuse_if(out)
+    refuse(out)
     changes = {
         t: (values.get(t) if t == "completion_deadline" else _text(values, t))
         for t in rules.AGREEMENT_TERMS
@@ -392,7 +386,7 @@ def add_team_member(
                 "EVAL-12a", N_("The team cannot change once the plan is made."), field="name"
             )
         )
-    _refuse_if(out)
+    refuse(out)
     member = EvaluationTeamMember(evaluation_id=ev.id)
     update_record(
         member,
@@ -441,7 +435,7 @@ def save_plan(
             )
         )
     out += _long(values, (*rules.PLAN_PARTS, "scope_parts"))
-    _refuse_if(out)
+    refuse(out)
     update_record(
         ev,
         {p: _text(values, p) for p in rules.PLAN_PARTS}
@@ -486,7 +480,7 @@ def start_investigation(
             v = 0
         counts[p.value] = v
     out += _long(values, ("call_notice",))
-    _refuse_if(out)
+    refuse(out)
     update_record(
         ev,
         counts
@@ -528,7 +522,7 @@ def submit_report(
             )
         )
     out += _long(values, rules.REPORT_PARTS)
-    _refuse_if(out)
+    refuse(out)
     update_record(
         ev,
         {p: _text(values, p) for p in rules.REPORT_PARTS}
@@ -605,11 +599,11 @@ def record_gov_decision(
     if on is not None and on > local_date(now):
         out.append(_input(N_("The date cannot be in the future."), "gov_decided_on"))
     out += _long(values, ("follow_up_measures",))
-    _refuse_if(out)
+    refuse(out)
     reason = f"后评估结论（EVAL-14a）：{ev.evaluation_result.strip()}"[:2000]
     change = None
     if choice is GovDecision.SUSPEND:
-        change = stages.record_change(
+        change = changes.record_change(
             decision,
             {
                 "kind": DecisionChangeKind.SUSPENSION,
@@ -623,7 +617,7 @@ def record_gov_decision(
             ip=ip,
         )
     elif choice is GovDecision.TERMINATE:
-        change = stages.record_change(
+        change = changes.record_change(
             decision,
             {
                 "kind": DecisionChangeKind.TERMINATION,
@@ -636,7 +630,7 @@ def record_gov_decision(
             ip=ip,
         )
     elif choice is GovDecision.ADJUST:
-        change = stages.record_change(
+        change = changes.record_change(
             decision,
             {
                 "kind": DecisionChangeKind.MAJOR_ADJUSTMENT
@@ -674,7 +668,7 @@ def record_gov_decision(
         elif choice is GovDecision.TERMINATE:
             procedure.transition(decision, Stage.TERMINATED, actor=actor, now=now, ip=ip)
     except RuleViolation as v:
-        raise Refused([v]) from None
+        raise RuleViolation.of([v]) from None
     if not decision.non_disclosable:
         outbox.enqueue("search.decision", {"id": decision.id}, now=now)
 
@@ -688,7 +682,7 @@ def invalidate(
         out.append(
             RuleViolation("EVAL-5a", N_("Set the new evaluation deadline."), field="deadline")
         )
-    _refuse_if(out)
+    refuse(out)
     update_record(
         ev,
         {"invalid_reason": reason.strip()[:TEXT_MAX], "invalidated_on": local_date(now)},

@@ -1,6 +1,6 @@
 """The expert pool (EXP) and the selection of experts for a decision (EXP-13, PROC-22a).
 
-Use cases check ``portal.rules.experts`` first and raise :class:`Refused` with every violation
+Use cases check ``portal.rules.experts`` first and raise :class:`RuleViolation` with every violation
 (each with its rule ID) before writing; every change is audited; they flush, never commit.
 A selection creates the decision's expert-review assignments through
 ``portal.services.stages.save_expert``, so the stage screen and its gates see them as usual.
@@ -32,7 +32,7 @@ from portal.models.expert_pool import (
 )
 from portal.models.org import Department, Government, GovernmentLevel
 from portal.rules import experts as rules
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.experts import (
     AssessmentResult,
     DismissalReason,
@@ -46,17 +46,11 @@ from portal.rules.facts import present
 from portal.rules.gates import dedupe
 from portal.rules.privacy import mask_contact, mask_digits, resident_id_is_valid
 from portal.rules.workdays import local_date
-from portal.services import audit, procedure, stages
+from portal.services import audit, expert_review, procedure
 from portal.services.opinions import clean_email, clean_phone
 from portal.services.records import _plain, update_record
-from portal.services.stages import Refused
 
 SEED_MAX = 64
-
-
-def _refuse_if(violations: list[RuleViolation]) -> None:
-    if violations:
-        raise Refused(violations)
 
 
 def _input(message: str, field: str | None = None, **params) -> RuleViolation:
@@ -114,7 +108,7 @@ def add_group(name: str, name_en: str, *, actor, government_id: int, now, ip="")
         out.append(_input(N_("Enter the group's name."), "name"))
     if db.session.scalar(sa.select(ExpertGroup.id).where(ExpertGroup.name == name)):
         out.append(_input(N_("A group with this name exists."), "name"))
-    _refuse_if(out)
+    refuse(out)
     top = db.session.scalar(sa.select(sa.func.max(ExpertGroup.sort_order))) or 0
     count = db.session.scalar(sa.select(sa.func.count()).select_from(ExpertGroup)) or 0
     group = ExpertGroup(
@@ -151,12 +145,10 @@ def set_pool_source(government: Government, source: str, *, actor, now, ip="") -
     try:
         value = PoolSource(source)
     except ValueError:
-        _refuse_if([_input(N_("Choose which pool to use."), "source")])
+        refuse([_input(N_("Choose which pool to use."), "source")])
     if government.level is GovernmentLevel.CITY or government.parent_id is None:
         # EXP-21a: the choice is a county government's
-        _refuse_if(
-            [RuleViolation("EXP-21a", N_("The city always uses its own pool."), field="source")]
-        )
+        refuse([RuleViolation("EXP-21a", N_("The city always uses its own pool."), field="source")])
     setting = db.session.get(ExpertPoolSetting, government.id)
     before = str(setting.source) if setting else None
     if setting is None:
@@ -285,7 +277,7 @@ def _set_groups(expert: Expert, group_ids: list[int]) -> None:
 def add_expert(government: Government, values: dict[str, Any], *, actor, now, ip="") -> Expert:
     """An applicant (EXP-8a: self-application, recommendation or invitation)."""
     out, clean = _profile_violations(values)
-    _refuse_if(out)
+    refuse(out)
     expert = Expert(government_id=government.id, created_at=now)
     for k in PROFILE_FIELDS + PRIVATE_FIELDS:
         if k in clean:
@@ -307,7 +299,7 @@ def add_expert(government: Government, values: dict[str, Any], *, actor, now, ip
 
 def update_expert(expert: Expert, values: dict[str, Any], *, actor, now, ip="") -> None:
     out, clean = _profile_violations(values)
-    _refuse_if(out)
+    refuse(out)
     before, after = {}, {}
     for k in PROFILE_FIELDS + PRIVATE_FIELDS:
         if k not in clean:
@@ -338,7 +330,7 @@ def record_preliminary_review(
         influence_justification=expert.influence_justification,
     )
     out += _step_violations(expert, "preliminary_reviewed", on, now)
-    _refuse_if(out)
+    refuse(out)
     expert.qualifications = ",".join(q for q in Qualification if q in set(qualifications))
     expert.preliminary_reviewed_on = on
     db.session.flush()
@@ -372,7 +364,7 @@ def record_approval(expert: Expert, on: date | None, ref: str, *, actor, now, ip
         out.append(
             RuleViolation("EXP-8b", N_("Enter the approval reference."), field="approval_ref")
         )
-    _refuse_if(out)
+    refuse(out)
     expert.approved_on, expert.approval_ref = on, ref.strip()
     db.session.flush()
     _audit(
@@ -393,7 +385,7 @@ def issue_certificate(expert: Expert, on: date | None, number: str, *, actor, no
         out.append(
             RuleViolation("EXP-8b", N_("Enter the certificate number."), field="certificate_no")
         )
-    _refuse_if(out)
+    refuse(out)
     expert.certificate_on, expert.term_start, expert.certificate_no = on, on, number.strip()
     db.session.flush()
     _audit(
@@ -417,7 +409,7 @@ def record_pledge(expert: Expert, on: date | None, *, actor, now, ip="") -> None
         out.append(_input(N_("Enter the date."), "pledge_signed_on"))
     elif on > today_of(now):
         out.append(_input(N_("The date cannot be in the future."), "pledge_signed_on"))
-    _refuse_if(out)
+    refuse(out)
     before = _plain(expert.pledge_signed_on)
     expert.pledge_signed_on = on
     db.session.flush()
@@ -457,7 +449,7 @@ def declare_conflict(
         out.append(_input(N_("Enter the date."), "declared_on"))
     elif on > today_of(now):
         out.append(_input(N_("The date cannot be in the future."), "declared_on"))
-    _refuse_if(out)
+    refuse(out)
     conflict = ExpertConflict(
         expert_id=expert.id,
         decision_id=decision.id if decision else None,
@@ -505,7 +497,7 @@ def record_feedback(
         out.append(_input(N_("Enter the date."), "given_on"))
     elif on > today_of(now):
         out.append(_input(N_("The date cannot be in the future."), "given_on"))
-    _refuse_if(out)
+    refuse(out)
     row = ExpertFeedback(
         expert_id=expert.id,
         decision_id=decision.id if decision else None,
@@ -555,7 +547,7 @@ def record_assessment(
         out.append(
             RuleViolation("EXP-19a", N_("Only an appointed expert is assessed."), field="result")
         )
-    _refuse_if(out)
+    refuse(out)
     row = db.session.scalar(
         sa.select(ExpertAssessment).where(
             ExpertAssessment.expert_id == expert.id, ExpertAssessment.year == year
@@ -615,7 +607,7 @@ def renew_expert(
         out.append(
             RuleViolation("EXP-8b", N_("Enter the certificate number."), field="certificate_no")
         )
-    _refuse_if(out)
+    refuse(out)
     before = {"term_start": _plain(expert.term_start), "certificate_no": expert.certificate_no}
     expert.term_start, expert.certificate_no = on, certificate_no.strip()
     expert.renewals += 1
@@ -644,7 +636,7 @@ def dismiss_expert(
         out.append(_input(N_("Enter the date."), "dismissed_on"))
     elif on > today_of(now):
         out.append(_input(N_("The date cannot be in the future."), "dismissed_on"))
-    _refuse_if(out)
+    refuse(out)
     expert.dismissed_on = on
     expert.dismissal_reason = DismissalReason(reason)
     expert.dismissal_note = (note or "").strip()
@@ -766,7 +758,7 @@ def select_experts(
         )
         if len(data.chosen_ids) != data.count:
             out.append(_input(N_("Choose exactly %(count)s experts."), "chosen", count=data.count))
-    _refuse_if(dedupe(out))
+    refuse(dedupe(out))
     candidate_ids = [m.id for m in eligible]
     if data.method is SelectionMethod.RANDOM_DRAW:
         seed = seed or secrets.token_hex(8)
@@ -793,7 +785,7 @@ def select_experts(
     db.session.flush()
     if selection.override_reason:
         # A4: fewer experts than "generally" required, with the recorded reason
-        review = stages.expert_review_for(decision, actor=actor, now=now, ip=ip)
+        review = expert_review.expert_review_for(decision, actor=actor, now=now, ip=ip)
         if not present(review.count_override_reason):
             update_record(
                 review,
@@ -807,7 +799,7 @@ def select_experts(
     by_id = {e.id: e for e in members(pool_government_ids(decision.government))}
     for expert_id in chosen:
         expert = by_id[expert_id]
-        assignment = stages.save_expert(
+        assignment = expert_review.save_expert(
             decision,
             None,
             {

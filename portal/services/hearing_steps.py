@@ -22,7 +22,7 @@ from portal.models.hearing import Hearing, HearingRegistration, HearingSide
 from portal.models.participation import ParticipationActivity
 from portal.rules import hearings as rules
 from portal.rules.enums import ParticipationMethod
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.hearings import (
     DeliveryMethod,
     HearingKind,
@@ -35,19 +35,6 @@ from portal.services import audit
 from portal.services import decisions as decision_service
 from portal.services import hearings as svc
 from portal.services.procedure import work_calendar
-
-
-class StepRefused(Exception):
-    """A step the rules forbid now; ``violations`` name every rule at fault."""
-
-    def __init__(self, violations: list[RuleViolation]) -> None:
-        super().__init__("; ".join(str(v) for v in violations))
-        self.violations = violations
-
-
-def _refuse(violations: list[RuleViolation]) -> None:
-    if violations:
-        raise StepRefused(violations)
 
 
 @dataclass
@@ -138,7 +125,7 @@ def _apply(hearing: Hearing, fields: HearingFields) -> None:
         if db.session.scalar(
             sa.select(HearingRegistration.id).where(HearingRegistration.side_id == side.id)
         ):
-            raise StepRefused(
+            raise RuleViolation.of(
                 [
                     RuleViolation(
                         "",
@@ -161,7 +148,7 @@ def create_hearing(
     activity: ParticipationActivity | None = None,
 ) -> Hearing:
     """Plan a hearing or symposium, linked to its participation activity (created if none)."""
-    _refuse(_shape_violations(fields))
+    refuse(_shape_violations(fields))
     hearing = Hearing(decision_id=decision.id, created_at=now, updated_at=now)
     hearing.decision = decision
     _apply(hearing, fields)
@@ -180,7 +167,7 @@ def update_hearing(
     hearing: Hearing, fields: HearingFields, *, actor, now: datetime, ip: str = ""
 ) -> Hearing:
     hearing = svc.lock_hearing(hearing.id)
-    _refuse(_shape_violations(fields))
+    refuse(_shape_violations(fields))
     taken = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(HearingRegistration)
@@ -206,12 +193,12 @@ def update_hearing(
         )
     if hearing.held_at is not None:
         out.append(RuleViolation("", N_("The hearing has been held; the notice is final.")))
-    _refuse(out)
+    refuse(out)
     before = _snapshot(hearing)
     _apply(hearing, fields)
     hearing.updated_at = now
     if hearing.announced_at is not None:
-        _refuse(announcement_violations(hearing))
+        refuse(announcement_violations(hearing))
     promoted = []
     while (p := svc.promote_next(hearing, now=now)) is not None:  # more seats: move people up
         promoted.append(p.id)
@@ -272,7 +259,7 @@ def announce_hearing(hearing: Hearing, *, actor, now: datetime, ip: str = "") ->
     hearing = svc.lock_hearing(hearing.id)
     if hearing.announced_at is not None:
         return hearing
-    _refuse(announcement_violations(hearing))
+    refuse(announcement_violations(hearing))
     hearing.announced_at = now
     if hearing.selection_method in rules.SELECTED_BY_DRAW and not hearing.draw_seed:
         hearing.draw_seed = secrets.token_hex(16)
@@ -294,9 +281,9 @@ def cancel_hearing(hearing: Hearing, reason: str, *, actor, now: datetime, ip: s
     hearing = svc.lock_hearing(hearing.id)
     reason = reason.strip()
     if len(reason) < 4:
-        _refuse([RuleViolation("", N_("Give the reason for the cancellation."), field="reason")])
+        refuse([RuleViolation("", N_("Give the reason for the cancellation."), field="reason")])
     if hearing.held_at is not None:
-        _refuse([RuleViolation("", N_("The hearing has been held; the notice is final."))])
+        refuse([RuleViolation("", N_("The hearing has been held; the notice is final."))])
     hearing.cancelled_at, hearing.cancel_reason = now, reason
     for r in svc.registrations(hearing, set(rules.ACTIVE)):
         svc.notify(r, "hearing_cancelled", now=now)
@@ -320,7 +307,7 @@ def run_draw(hearing: Hearing, *, actor, now: datetime, ip: str = "") -> rules.D
     elif hearing.registration_closes_at is None or now < hearing.registration_closes_at:
         # PART-12b: everyone who registers within the announced period takes part in the draw
         out.append(RuleViolation("PART-12b", N_("The draw takes place after registration closes.")))
-    _refuse(out)
+    refuse(out)
     applicants = list(
         db.session.scalars(
             sa.select(HearingRegistration)
@@ -402,7 +389,7 @@ def publish_list(hearing: Hearing, *, actor, now: datetime, ip: str = "") -> Hea
         out.append(RuleViolation("PART-12b", N_("Hold the draw before publishing the list.")))
     if hearing.confirmed_count == 0:
         out.append(RuleViolation("", N_("No participant has been confirmed yet.")))
-    _refuse(out)
+    refuse(out)
     if hearing.selected_at is None:
         hearing.selected_at = now  # first come and invitation: the list is the selection
     hearing.list_published_at = now
@@ -603,7 +590,7 @@ def record_held(hearing: Hearing, *, actor, now: datetime, ip: str = "") -> Hear
         out.append(RuleViolation("", N_("The hearing has not started yet.")))
     if hearing.cancelled_at is not None:
         out.append(RuleViolation("", N_("The hearing was cancelled.")))
-    _refuse(out + hold_violations(hearing))
+    refuse(out + hold_violations(hearing))
     hearing.held_at = now
     sync_activity(hearing)
     db.session.flush()
@@ -688,7 +675,7 @@ def publish_record(hearing: Hearing, text: str, *, actor, now: datetime, ip: str
         out.append(RuleViolation("", N_("Write the hearing record."), field="record_text"))
     if hearing.report_published_at is not None:
         out.append(RuleViolation("", N_("The report has been issued; the record is final.")))
-    _refuse(out)
+    refuse(out)
     hearing.record_text, hearing.record_ready_at = text, now
     sync_activity(hearing)
     db.session.flush()
@@ -784,7 +771,7 @@ def publish_report(
     basic_info = svc.clean_text(basic_info, multiline=True)
     main_opinions = svc.clean_text(main_opinions, multiline=True)
     other = svc.clean_text(other, multiline=True)
-    _refuse(report_violations(hearing, basic_info, main_opinions))
+    refuse(report_violations(hearing, basic_info, main_opinions))
     before = (
         {"published_at": hearing.report_published_at.isoformat()}
         if (hearing.report_published_at)

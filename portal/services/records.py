@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from portal.extensions import db
 from portal.models.decision import Decision
-from portal.services import audit
+from portal.services import audit, outbox
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def audit_kw(decision: Decision, actor, now: datetime, ip: str) -> dict[str, Any]:
+    """The keyword arguments of ``update_record`` / ``delete_record`` for one staff action."""
+    return {"decision": decision, "actor": actor, "now": now, "ip": ip}
+
+
+def local_midnight(day: date) -> datetime:
+    """A33: a publication date is stored as an aware datetime at 00:00 Beijing time."""
+    return datetime.combine(day, time(0, 0), LOCAL_TZ).astimezone(UTC)
+
+
+def index_later(decision: Decision, now: datetime) -> None:
+    """Derived data: refresh the public search index through the outbox (public items only)."""
+    if not decision.non_disclosable:
+        outbox.enqueue("search.decision", {"id": decision.id}, now=now)
 
 
 def _plain(value: Any) -> Any:

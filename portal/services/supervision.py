@@ -1,9 +1,10 @@
 """Supervision of a published decision (SUP) and public implementation updates (PART-20a).
 
 Every function checks meaning through ``portal.rules.supervision`` first and raises
-:class:`Refused` (every violation at once, with its rule ID) before writing anything; writes go
-through ``records.update_record`` so each change is audited with the decision. Reminders go to
-the outbox (``mail.send``) in the same transaction. Functions flush and never commit.
+:class:`RuleViolation` (every violation at once, with its rule ID) before writing anything;
+writes go through ``records.update_record`` so each change is audited with the decision.
+Reminders go to the outbox (``mail.send``) in the same transaction. Functions flush and never
+commit.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from portal.models.supervision import (
 from portal.models.user import User, UserRole
 from portal.permissions import Role
 from portal.rules import supervision as rules
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.stages import Step, StepStatus
 from portal.rules.supervision import (
     AssessmentResult,
@@ -44,18 +45,10 @@ from portal.rules.transitions import FINAL_EXITS
 from portal.rules.workdays import local_date
 from portal.services import audit, outbox, procedure
 from portal.services.records import update_record
-from portal.services.stages import Refused
 
 # Reminders go out this many working days before a month's tracking entry is due (SUP-7d).
 REMINDER_LEAD_WORKING_DAYS = 3
 TEXT_MAX = 5000
-
-__all__ = ["Refused"]
-
-
-def _refuse_if(violations: list[RuleViolation]) -> None:
-    if violations:
-        raise Refused(violations)
 
 
 def _input(message: str, field: str, **params) -> RuleViolation:
@@ -108,7 +101,7 @@ def _start_supervision_step(decision: Decision, *, actor, now: datetime, ip: str
     try:
         procedure.transition(decision, Step.SUPERVISION, actor=actor, now=now, ip=ip)
     except RuleViolation as v:
-        raise Refused([v]) from None
+        raise RuleViolation.of([v]) from None
 
 
 # -- tasks (SUP-7a) ----------------------------------------------------------------------------
@@ -143,7 +136,7 @@ def register_task(
     out += _long(values, ("target_milestones",))
     if len(_text(values, "title")) > 200:
         out.append(_input(N_("Write at most %(n)d characters."), "title", n=200))
-    _refuse_if(out)
+    refuse(out)
     _start_supervision_step(decision, actor=actor, now=now, ip=ip)
     task = SupervisionTask(decision_id=decision.id, registered_on=today, status=TaskStatus.OPEN)
     update_record(
@@ -165,9 +158,11 @@ def complete_task(
     task: SupervisionTask, completed_on: date | None, *, actor, now: datetime, ip: str = ""
 ) -> SupervisionTask:
     if completed_on is None:
-        raise Refused([_input(N_("Give the date the task was completed."), "completed_on")])
+        raise RuleViolation.of(
+            [_input(N_("Give the date the task was completed."), "completed_on")]
+        )
     if completed_on < task.registered_on or completed_on > local_date(now):
-        raise Refused(
+        raise RuleViolation.of(
             [
                 _input(
                     N_("The completion date must lie between registration and today."),
@@ -223,7 +218,7 @@ def record_tracking(
         month, task.registered_on, today, _text(values, "progress")
     )
     out += _long(values, ("progress", "effects", "problems"))
-    _refuse_if(out)
+    refuse(out)
     entry = db.session.scalar(
         sa.select(TrackingEntry).where(
             TrackingEntry.task_id == task.id,
@@ -411,7 +406,7 @@ def add_inspection(
         kind = InspectionType(values.get("inspection_type") or "")
         method = InspectionMethod(values.get("method") or "")
     except ValueError:
-        raise Refused(
+        raise RuleViolation.of(
             [_input(N_("Choose the type and method of the inspection."), "method")]
         ) from None
     techniques = [t for t in values.get("techniques") or [] if t in set(rules.OnSiteTechnique)]
@@ -421,7 +416,7 @@ def add_inspection(
         method, values.get("self_report_due"), values.get("started_on"), techniques
     )
     out += _long(values, ("topic", "participating_departments"))
-    _refuse_if(out)
+    refuse(out)
     inspection = Inspection(decision_id=decision.id)
     update_record(
         inspection,
@@ -448,7 +443,7 @@ def receive_self_report(
 ) -> None:
     """SUP-10b: the inspected unit's written self-report arrived."""
     if received_on is None or received_on > local_date(now):
-        raise Refused(
+        raise RuleViolation.of(
             [_input(N_("Give the date the self-report arrived."), "self_report_received_on")]
         )
     update_record(
@@ -464,14 +459,14 @@ def save_report(
 ) -> None:
     """SUP-11a: the report's four parts (editable until approved)."""
     if inspection.approved_on is not None:
-        raise Refused(
+        raise RuleViolation.of(
             [
                 RuleViolation(
                     "SUP-12a", N_("An approved report can no longer be changed."), field="report"
                 )
             ]
         )
-    _refuse_if(_long(values, rules.INSPECTION_REPORT_PARTS))
+    refuse(_long(values, rules.INSPECTION_REPORT_PARTS))
     update_record(
         inspection,
         {p: _text(values, p) for p in rules.INSPECTION_REPORT_PARTS},
@@ -494,7 +489,7 @@ def approve_report(
     out = rules.approval_violations(report, approved_by, approved_on)
     if approved_on is not None and approved_on > local_date(now):
         out.append(_input(N_("The date cannot be in the future."), "approved_on"))
-    _refuse_if(out)
+    refuse(out)
     update_record(
         inspection,
         {"approved_by": approved_by.strip()[:100], "approved_on": approved_on},
@@ -521,7 +516,7 @@ def disseminate(
         out.append(_input(N_("Choose feedback or circular."), "dissemination"))
     if sent_on is None:
         out.append(_input(N_("Give the date."), "disseminated_on"))
-    _refuse_if(out)
+    refuse(out)
     update_record(
         inspection,
         {"dissemination": dissemination, "disseminated_on": sent_on},
@@ -549,7 +544,7 @@ def add_rectification(
             )
         )
     out += _long(values, ("description",))
-    _refuse_if(out)
+    refuse(out)
     item = Rectification(inspection_id=inspection.id, decision_id=decision.id)
     update_record(
         item,
@@ -579,7 +574,7 @@ def complete_rectification(
         out.append(_input(N_("Give the date the rectification was completed."), "completed_on"))
     if len(check_result or "") > TEXT_MAX:
         out.append(_input(N_("Write at most %(n)d characters."), "check_result", n=TEXT_MAX))
-    _refuse_if(out)
+    refuse(out)
     update_record(
         item,
         {"completed_on": completed_on, "check_result": (check_result or "").strip()},
@@ -629,7 +624,7 @@ def record_assessment(
     out += rules.assessment_violations(year, assessed_on, result, _text(values, "assessor"))
     if assessed_on is not None and assessed_on > local_date(now):
         out.append(_input(N_("The date cannot be in the future."), "assessed_on"))
-    _refuse_if(out)
+    refuse(out)
     row = db.session.scalar(
         sa.select(YearEndAssessment).where(
             YearEndAssessment.decision_id == decision.id, YearEndAssessment.year == year
@@ -740,7 +735,7 @@ def publish_update(
             )
         )
     out += _long(values, UPDATE_FIELDS)
-    _refuse_if(out)
+    refuse(out)
     update = ImplementationUpdate(decision_id=decision.id, created_by_id=getattr(actor, "id", None))
     update_record(
         update,

@@ -257,7 +257,7 @@ def test_part_12b_lottery_draw_only_after_registration_closes(demo):
     h = make_hearing(SelectionMethod.LOTTERY, seats=2)
     for i in range(5):
         assert register(h, i).status == "applied"
-    with pytest.raises(steps.StepRefused) as exc:
+    with pytest.raises(RuleViolation) as exc:
         steps.run_draw(h, actor=staff(), now=NOW + 5 * DAY - timedelta(seconds=1))
     assert exc.value.violations[0].rule == "PART-12b"
     db.session.rollback()
@@ -332,7 +332,7 @@ def test_part_12a_incomplete_notice_cannot_be_announced(demo):
     h = make_hearing(announce=False)
     h.place = ""
     db.session.commit()
-    with pytest.raises(steps.StepRefused) as exc:
+    with pytest.raises(RuleViolation) as exc:
         steps.announce_hearing(h, actor=staff(), now=NOW)
     assert {v.rule for v in exc.value.violations} == {"PART-12a"}
     db.session.rollback()
@@ -367,7 +367,7 @@ def test_proc_19c_hearing_held_when_materials_arrived_7_days_before(demo):
 
 def test_proc_19c_hearing_cannot_be_held_when_materials_arrived_6_days_before(demo):
     h, _people = _held_ready(delivered_before=timedelta(days=6))
-    with pytest.raises(steps.StepRefused) as exc:
+    with pytest.raises(RuleViolation) as exc:
         steps.record_held(h, actor=staff(), now=h.starts_at + timedelta(hours=2))
     assert [v.rule for v in exc.value.violations] == ["PROC-19c"]  # also PART-12c
     db.session.rollback()
@@ -414,7 +414,7 @@ def test_part_13b_report_waits_for_the_record_confirmations_then_publishes(demo)
     steps.check_in(h, registration_id=people[1].id, actor=staff(), now=NOW)
     steps.record_held(h, actor=staff(), now=h.starts_at + timedelta(hours=3))
     db.session.commit()
-    with pytest.raises(steps.StepRefused) as exc:
+    with pytest.raises(RuleViolation) as exc:
         steps.publish_report(
             h, basic_info="基本情况", main_opinions="主要意见", actor=staff(), now=h.starts_at + DAY
         )
@@ -432,7 +432,7 @@ def test_part_13b_report_waits_for_the_record_confirmations_then_publishes(demo)
     steps.record_confirmation(
         people[1], RecordConfirmation.REFUSED, "认为记录遗漏其发言", actor=staff(), now=NOW
     )
-    with pytest.raises(steps.StepRefused) as exc:
+    with pytest.raises(RuleViolation) as exc:
         steps.publish_report(h, basic_info="", main_opinions="", actor=staff(), now=NOW)
     assert {v.rule for v in exc.value.violations} == {"PART-16a"}
     steps.publish_report(
