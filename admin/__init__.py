@@ -62,6 +62,7 @@ from admin import (  # noqa: E402,F401
     auth,
     calendar,
     catalogs,
+    corrections,
     dashboard,
     decisions,
     evaluation,
@@ -72,6 +73,7 @@ from admin import (  # noqa: E402,F401
     proposals,
     stages_early,
     stages_late,
+    stages_review,
     statistics,
     supervision,
 )

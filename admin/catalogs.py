@@ -20,7 +20,8 @@ from flask_login import current_user
 from admin import bp
 from admin import forms_catalog as F
 from admin._helpers import actor, client_ip, input_error
-from admin.stages_late import _attach, _form_errors
+from admin._helpers import attach as _attach
+from admin._helpers import form_errors as _form_errors
 from portal import clock, labels
 from portal.extensions import db
 from portal.i18n import is_zh

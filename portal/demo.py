@@ -65,7 +65,7 @@ from portal.rules.enums import (
 )
 from portal.rules.stages import STEP_STAGE, Category, Stage, Step, StepStatus
 from portal.rules.workdays import WorkCalendar, local_date
-from portal.services import audit, procedure
+from portal.services import audit, procedure, records
 from portal.services.procedure import work_calendar
 from portal.services.records import update_record
 from portal.services.users import create_user
@@ -196,6 +196,7 @@ def at_local(day, hour: int = 9, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), TZ).astimezone(UTC)
 
 
+@records.seeding()
 def seed(*, now: datetime, password: str | None = None) -> SeedResult | None:
     """Load the demo (once). No search events: ``flask portal reindex`` indexes it whole."""
     from search import events as search_events

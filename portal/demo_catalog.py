@@ -20,6 +20,7 @@ from portal.rules.catalog import submissions_due
 from portal.rules.stages import Category
 from portal.rules.workdays import local_date
 from portal.services import catalog_workflow as workflow
+from portal.services import records
 
 SUBMISSIONS = [
     (
@@ -39,6 +40,7 @@ SUBMISSIONS = [
 ]
 
 
+@records.seeding()
 def seed_demo_catalog(now: datetime) -> int:
     city = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
     if city is None:

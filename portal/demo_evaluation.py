@@ -15,7 +15,7 @@ from portal.models.user import User
 from portal.rules.enums import PostEvalTrigger
 from portal.rules.evaluation import EvaluationScope, TeamRole, ThirdPartyType
 from portal.rules.workdays import local_date
-from portal.services import audit
+from portal.services import audit, records
 from portal.services import evaluation as service
 from portal.services.opinions import OpinionInput
 from portal.services.records import update_record
@@ -31,6 +31,7 @@ FEEDBACK = [
 ]
 
 
+@records.seeding()
 def seed_demo_evaluation(now: datetime) -> int:
     decision = db.session.scalar(sa.select(Decision).where(Decision.title == TITLE))
     if decision is None or db.session.scalar(

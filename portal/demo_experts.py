@@ -21,6 +21,7 @@ from portal.models.user import User
 from portal.rules.experts import Qualification
 from portal.rules.workdays import local_date
 from portal.services import expert_pool as pool
+from portal.services import records
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
@@ -55,6 +56,7 @@ def demo_id_number(n: int, born: date) -> str:
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _W, strict=True)) % 11]
 
 
+@records.seeding()
 def seed_demo_experts(now: datetime) -> int:
     city = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
     if city is None:

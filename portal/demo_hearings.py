@@ -28,6 +28,7 @@ from portal.rules.hearings import DeliveryMethod, HearingKind, RecordConfirmatio
 from portal.rules.workdays import CHINA_TZ, local_date
 from portal.services import hearing_steps as steps
 from portal.services import hearings as svc
+from portal.services import records
 
 HEATING = "赤峰市中心城区供热专项规划（2026—2035年）"
 OLDTOWN = "红山区老旧小区改造提升实施方案"
@@ -106,6 +107,7 @@ def _notice(decision: Decision, unit: str, phone: str) -> dict:
     }
 
 
+@records.seeding()
 def seed_demo_hearings(now: datetime) -> int:
     """Add the demo hearings (once); return how many were added."""
     if db.session.scalar(sa.select(Hearing.id).limit(1)):

@@ -18,7 +18,7 @@ from portal.models.opinion import Opinion
 from portal.models.user import User
 from portal.rules.consultation import WithholdReason
 from portal.rules.enums import AdoptionStatus
-from portal.services import audit, moderation
+from portal.services import audit, moderation, records
 from portal.services import decisions as decision_service
 from portal.services.opinions import PRIVACY_NOTICE_VERSION, clean_text, new_receipt_code
 
@@ -237,6 +237,7 @@ def _new_opinion(
     return opinion
 
 
+@records.seeding()
 def seed_demo_opinions(now: datetime) -> int:
     """Add the demo opinions (once): every moderation and adoption state on the open consultation
     that closes soonest, and the answered opinions with a published adoption report on the

@@ -20,6 +20,7 @@ from portal.models.org import Department, Government
 from portal.models.proposal import Proposal, ProposalKind, ProposalOutcome, ProposerType
 from portal.models.user import User
 from portal.services import proposals as svc
+from portal.services import records
 
 
 @dataclass
@@ -165,6 +166,7 @@ PROPOSALS = [
 ]
 
 
+@records.seeding()
 def seed_demo_proposals(now: datetime) -> int:
     """Add the demo proposals (once); return how many were added."""
     if db.session.scalar(sa.select(Proposal.id).limit(1)) is not None:

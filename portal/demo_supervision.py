@@ -21,7 +21,7 @@ from portal.models.supervision import (
 from portal.rules.stages import Step
 from portal.rules.supervision import Dissemination, InspectionMethod, InspectionType, TaskStatus
 from portal.rules.workdays import local_date
-from portal.services import procedure
+from portal.services import procedure, records
 from portal.services import supervision as service
 from portal.services.records import update_record
 
@@ -37,6 +37,7 @@ def _unit(decision: Decision, slug: str) -> Department:
     )
 
 
+@records.seeding()
 def seed_demo_supervision(now: datetime) -> int:
     """Supervision demo, then the post-evaluation demo (``portal.demo_evaluation``)."""
     from portal.demo_evaluation import seed_demo_evaluation

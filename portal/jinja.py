@@ -72,6 +72,12 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint or "public.home", **(request.view_args or {}), **args)
 
 
+def _shown_changes(correction):
+    from portal.services.corrections import shown_changes
+
+    return shown_changes(correction)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=format_date, datetime=format_datetime, deadline=format_deadline, days_left=days_left
@@ -83,6 +89,7 @@ def init_app(app: Flask) -> None:
         url_with=url_with,
         csp_nonce=lambda: g.get("csp_nonce", ""),
         now=clock.now,
+        shown_changes=_shown_changes,
     )
 
     @app.context_processor

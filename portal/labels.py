@@ -574,3 +574,103 @@ EXPERT_SELECTION_METHOD = {
     _EXP.SelectionMethod.MANUAL: _l("Manual choice with a reason"),
 }
 _BY_VALUE.update({str(k): v for k, v in EXPERT_QUALIFICATION.items()})
+
+# -- records that lock, corrections and gate-switching flags (issue 11) ---------------------------
+
+from portal.models.correction import FlagRequestStatus  # noqa: E402
+from portal.rules.enums import ReviewResult  # noqa: E402
+from portal.rules.locks import Corrector, RecordGroup  # noqa: E402
+
+CORRECTOR = {
+    Corrector.GOV_OFFICE: _l("the government office"),
+    Corrector.UNDERTAKING_UNIT: _l("the undertaking unit"),
+    Corrector.LEGALITY_REVIEW_DEPT: _l("the legality review department"),
+}
+RECORD_GROUP = {
+    RecordGroup.INITIATION: _l("Initiation"),
+    RecordGroup.GATE_FLAGS: _l("Flags that switch rules on or off"),
+    RecordGroup.DRAFTING: _l("Drafting and research"),
+    RecordGroup.CONSULTATION: _l("Consultation notice"),
+    RecordGroup.PARTICIPATION_ACTIVITY: _l("Participation activity"),
+    RecordGroup.EXPERT_REVIEW: _l("Expert review"),
+    RecordGroup.RISK_ASSESSMENT: _l("Risk assessment"),
+    RecordGroup.INTERNAL_LEGAL_REVIEW: _l("Unit legal review"),
+    RecordGroup.INTERNAL_DISCUSSION: _l("Unit collective discussion"),
+    RecordGroup.LEGALITY_SUBMISSION: _l("Submission for legality review"),
+    RecordGroup.LEGALITY_SUPPLEMENT: _l("Supplement to the submission"),
+    RecordGroup.LEGALITY_OPINION: _l("Legality review opinion"),
+    RecordGroup.POINT_ADOPTION: _l("Adoption of the legality opinion's points"),
+    RecordGroup.MEETING: _l("Collective deliberation"),
+    RecordGroup.PARTY_REPORT: _l("Report to the Party committee"),
+    RecordGroup.NPC_REPORT: _l("Report to the People's Congress standing committee"),
+    RecordGroup.PUBLICATION: _l("Publication"),
+    RecordGroup.FILING: _l("Filing"),
+    RecordGroup.EXECUTION: _l("Execution"),
+    RecordGroup.CHANGE: _l("Change of the decision"),
+    RecordGroup.ARCHIVE: _l("Archive"),
+}
+FLAG = {
+    "non_disclosable": _l("Not to be disclosed according to law (A7)"),
+    "out_of_scope_confirmed": _l("Confirmed not to be an excluded type of decision (A42)"),
+    "affects_enterprise_operations": _l("Affects the operations of enterprises (PART-5b)"),
+    "affects_specific_group": _l("Affects a specific group (PART-14a)"),
+    "affects_market_entities": _l("Affects the economic activity of market entities (PROC-34b)"),
+    "high_public_concern": _l("High public concern or highly technical (PROC-37b)"),
+    "is_exploratory_reform": _l("Exploratory reform item (PROC-28e)"),
+    "npc_report_required": _l(
+        "To be reported to the People's Congress standing committee (PROC-8a)"
+    ),
+}
+FLAG_REQUEST_STATUS = {
+    FlagRequestStatus.PENDING: _l("Waiting for the government office"),
+    FlagRequestStatus.CONFIRMED: _l("Confirmed"),
+    FlagRequestStatus.REJECTED: _l("Rejected"),
+    FlagRequestStatus.WITHDRAWN: _l("Withdrawn"),
+}
+REVIEW_RESULT = {ReviewResult.PASSED: _l("Passed"), ReviewResult.NOT_PASSED: _l("Not passed")}
+# Names of the fields a correction changes (others are shown by their column name).
+FIELD = {
+    **FLAG,
+    "non_disclosable_basis": _l("Legal basis of the non-disclosure"),
+    "published_at": _l("Publication date"),
+    "publication_channels": _l("Publication channels"),
+    "filed_on": _l("Filing date"),
+    "filing_ref": _l("Filing reference"),
+    "initiated_on": _l("Initiation date"),
+    "initiation_ref": _l("Reference of the initiation decision"),
+    "undertaking_unit_id": _l("Undertaking unit"),
+    "lead_unit_id": _l("Lead unit"),
+    "submitted_on": _l("Submission date"),
+    "outcome": _l("Outcome"),
+    "opinion_text": _l("Opinion"),
+    "opinion_issued_on": _l("Date of the opinion"),
+    "legal_risk_statement": _l("Legal risk statement"),
+    "meeting_on": _l("Meeting date"),
+    "meeting_type": _l("Meeting type"),
+    "closes_at": _l("End of the comment period"),
+    "title": _l("Title"),
+    "notice": _l("Notice"),
+}
+_BY_VALUE.update({str(k): v for k, v in CORRECTOR.items()})
+_BY_VALUE.update({str(k): v for k, v in REVIEW_RESULT.items()})
+
+
+def value_text(value) -> str:
+    """A stored value of a corrected field, for people: dates in the reader's format, enums by
+    their label, yes/no, a dash for nothing."""
+    from datetime import datetime
+
+    from flask_babel import gettext
+
+    from portal.jinja import format_date
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, str) and len(value) > 10 and _ISO_DATE.match(value[:10]):
+        try:
+            return format_date(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return label_of(value)

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     CATALOG_SUBMIT = "catalog_submit"
     EXPERT_POOL_MANAGE = "expert_pool_manage"
     EXPERT_PERSONAL_DATA_VIEW = "expert_personal_data_view"
+    # A7, A17, A42: the government office confirms a change of a gate-switching flag
+    FLAG_CONFIRM = "flag_confirm"
 
 
 P = Permission
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.DECISION_CREATE,
             P.DECISION_EDIT,
             P.DECISION_PUBLISH,
+            P.FLAG_CONFIRM,
             P.CATALOG_MANAGE,
             P.DELIBERATION_RECORD,
             P.PROPOSAL_MANAGE,

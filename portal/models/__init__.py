@@ -10,6 +10,7 @@ from portal.models.catalog import (
     CatalogSubmission,
 )
 from portal.models.consultation import Consultation
+from portal.models.correction import Correction, FlagRequest, FlagRequestStatus
 from portal.models.decision import Decision, DecisionSource, ProcedureStep
 from portal.models.deliberation import Meeting, PartyReport
 from portal.models.document import Document, DocumentKind, DocumentVersion
@@ -67,6 +68,7 @@ __all__ = [
     "CatalogStatus",
     "CatalogSubmission",
     "Consultation",
+    "Correction",
     "Decision",
     "DecisionChange",
     "DecisionChangeKind",
@@ -92,6 +94,8 @@ __all__ = [
     "ExpertReview",
     "ExpertSelection",
     "ExpertSelectionPick",
+    "FlagRequest",
+    "FlagRequestStatus",
     "Government",
     "GovernmentLevel",
     "Hearing",

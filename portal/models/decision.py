@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.org import Department, Government
 from portal.models.types import StrEnumType, UTCDateTime, utcnow
-from portal.rules.enums import InitiateDecision, ScopeExclusion
+from portal.rules.enums import InitiateDecision, ReviewResult, ScopeExclusion
 from portal.rules.stages import Category, Stage, Step, StepStatus
 
 # PROC-12a: further undertaking units besides the main one (a lead unit is then required).
@@ -79,6 +79,18 @@ class Decision(db.Model):
     internal_legal_review_opinion: Mapped[str] = mapped_column(sa.Text, default="")
     internal_discussion_on: Mapped[date | None] = mapped_column(sa.Date)
     internal_discussion_minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    internal_legal_review_result: Mapped[ReviewResult | None] = mapped_column(
+        StrEnumType(ReviewResult, 20)
+    )
+    internal_discussion_result: Mapped[ReviewResult | None] = mapped_column(
+        StrEnumType(ReviewResult, 20)
+    )
+    # PROC-8a: a matter reported to the People's Congress standing committee before issuance
+    npc_report_required: Mapped[bool] = mapped_column(default=False)
+    npc_reported_on: Mapped[date | None] = mapped_column(sa.Date)
+    npc_report_ref: Mapped[str] = mapped_column(sa.String(100), default="")
+    # PROC-45c / A24: the decision whose major adjustment this procedure instance is
+    adjusts_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     # Publication and filing (PROC-37, PROC-38, A41) and archive (PROC-39).
     publication_channels: Mapped[str] = mapped_column(sa.Text, default="")  # one per line
     filed_on: Mapped[date | None] = mapped_column(sa.Date)

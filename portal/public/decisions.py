@@ -14,7 +14,7 @@ from portal.public._util import enum_arg, int_arg, page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.enums import AdoptionStatus
 from portal.rules.stages import Category, Stage
-from portal.services import adoption
+from portal.services import adoption, corrections, deliberation, participation, risk
 from portal.services import decisions as decision_service
 
 
@@ -93,4 +93,8 @@ def decision_show(decision_id: int):
         opinion_report=report,
         report_data=adoption.report_data(decision) if report else None,
         report_adoptions=[a for a in AdoptionStatus if a is not AdoptionStatus.PENDING],
+        corrections=corrections.public_corrections(decision),
+        activities=participation.public_activities(decision),
+        deliberation=deliberation.public_deliberation(decision),
+        risk_notice=risk.public_risk_notice(decision),
     )

@@ -12,6 +12,14 @@ class InitiateDecision(StrEnum):
     DO_NOT_INITIATE = "do_not_initiate"
 
 
+class ReviewResult(StrEnum):
+    """PROC-28a: the result of the unit's preliminary legality review (合法性初审) and of its
+    collective discussion (集体讨论通过)."""
+
+    PASSED = "passed"
+    NOT_PASSED = "not_passed"
+
+
 class ScopeExclusion(StrEnum):
     """PROC-3b: decisions outside the scope of the rules."""
 

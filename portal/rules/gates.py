@@ -585,6 +585,19 @@ def waiver_violations(d: DecisionFacts, step: Step, explanation: str) -> list[Ru
         # A8: never waive legality review, collective decision or any later step
         rule = "PROC-28b" if step is Step.LEGALITY_REVIEW else "A8"
         return [_v(rule, N_("The %(step)s step can never be waived."), "status", step=str(step))]
+    if step is Step.PUBLIC_PARTICIPATION:
+        # PART-2a / PROC-16a / A8 (corrected 2026-12-06): public participation is never waived;
+        # only a non-disclosable item (confirmed by the government office, A7) is exempt
+        return [
+            _v(
+                "PART-2a",
+                N_(
+                    "Public participation cannot be waived; only an item confirmed as not to "
+                    "be disclosed is exempt from it."
+                ),
+                "status",
+            )
+        ]
     out = []
     if not present(explanation):
         # PROC-28a / PROC-29a(4): non-performance needs a written explanation
@@ -894,12 +907,20 @@ def collective_decision_entry_violations(
                 "meeting_materials",
             )
         )
-    if d.risk.level is RiskLevel.HIGH:
-        # RISK-11a / PROC-27b: no decision on a high risk item; re-assess after adjusting
+    if d.risk.level is RiskLevel.HIGH and not (
+        d.risk.recommendation is RiskRecommendation.ADJUST_DRAFT
+        and present(d.risk.mitigation_measures)
+    ):
+        # RISK-11a / PROC-27b (corrected 2026-12-06: "or"): a high risk item is decided only
+        # after a re-assessment below high, or after an adjustment whose measures are recorded
+        # (the decision organ then judges the risk controllable, PROC-27b)
         out.append(
             _v(
                 "RISK-11a",
-                N_("The risk level is high: adjust the draft and lower the risk level first."),
+                N_(
+                    "The risk level is high: lower it by a new assessment, or adjust the draft "
+                    "and record the adjustment measures, before the collective decision."
+                ),
                 "risk_level",
             )
         )

@@ -83,3 +83,8 @@ def save_party_report(
         pr, values, action="deliberation.party_report", **_audit_kw(decision, actor, now, ip)
     )
     return pr
+
+
+def public_deliberation(decision: Decision):
+    """PART-18a: what the dossier says about the collective deliberation (None: nothing yet)."""
+    return None

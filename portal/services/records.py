@@ -1,7 +1,16 @@
-"""Editing stage records: one audited function for every form in the back office."""
+"""Writing stage records: the one audited writer every stage service goes through.
+
+``update_record`` and ``delete_record`` refuse a write to a locked record (``portal.services.locks``
+says which records lock when): an issued record changes only as a correction, with a reason, by
+the role the rules name, and the earlier values are kept (``Correction``). Once the archive of
+the decision-making record is complete nothing of it changes. Services call these after checking
+their own rules; views never call them (they call the named services).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any
@@ -9,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from portal.extensions import db
 from portal.models.decision import Decision
+from portal.rules.errors import refuse
+from portal.rules.locks import Lock, archived_violation, correction_violations, locked_violation
 from portal.services import audit, outbox
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -28,6 +39,47 @@ def index_later(decision: Decision, now: datetime) -> None:
     """Derived data: refresh the public search index through the outbox (public items only)."""
     if not decision.non_disclosable:
         outbox.enqueue("search.decision", {"id": decision.id}, now=now)
+
+
+_SEEDING = False
+
+
+@contextmanager
+def seeding() -> Iterator[None]:
+    """Write records without the lock checks: only the demo loader, which writes the history of
+    decisions whose steps are already completed, uses this (a test makes sure)."""
+    global _SEEDING
+    before, _SEEDING = _SEEDING, True
+    try:
+        yield
+    finally:
+        _SEEDING = before
+
+
+def _check_lock(
+    record: Any, fields: list[str], decision: Decision, actor: Any, correction: str | None
+) -> Lock | None:
+    """Refuse a write to a locked record, or check the correction; return the lock if any."""
+    from portal.services import corrections, locks
+
+    if _SEEDING:
+        return None
+    if locks.is_frozen_by_archive(record, fields, decision):
+        refuse([archived_violation()])
+    lock = locks.lock_of(record, fields, decision)
+    if lock is None:
+        return None
+    if correction is None:
+        refuse([locked_violation(lock, fields[0] if fields else None)])
+    refuse(
+        correction_violations(
+            lock,
+            reason=correction or "",
+            corrector_roles=corrections.corrector_roles(actor),
+            archived=decision.archived_at is not None,
+        )
+    )
+    return lock
 
 
 def _plain(value: Any) -> Any:
@@ -51,10 +103,14 @@ def update_record(
     now: datetime,
     action: str,
     ip: str = "",
+    correction: str | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply ``changes`` to ``record`` and audit what changed (before/after). Flushes.
 
-    Returns the changed fields. A record that is new (no id yet) is added to the session.
+    Returns the changed fields. A record that is new (no id yet) is added to the session. A
+    locked record is refused (``RuleViolation`` PROC-39a) unless ``correction`` gives the
+    reason of a correction by the role the rules name; the correction is then kept with the
+    earlier values (``Correction``) and audited as ``<action>.correction``.
     """
     is_new = getattr(record, "id", None) is None
     changed: dict[str, tuple[Any, Any]] = {}
@@ -62,13 +118,28 @@ def update_record(
         old = getattr(record, name)
         if is_new or _plain(old) != _plain(value):
             changed[name] = (old, value)
-            setattr(record, name, value)
-    if is_new:
-        db.session.add(record)
     if not changed and not is_new:
         return {}
+    lock = _check_lock(record, list(changed), decision, actor, correction)
+    for name, (_old, value) in changed.items():
+        setattr(record, name, value)
+    if is_new:
+        db.session.add(record)
     decision.updated_at = now
     db.session.flush()
+    if lock is not None and not is_new:
+        from portal.services import corrections
+
+        corrections.keep(
+            record,
+            {k: (_plain(v[0]), _plain(v[1])) for k, v in changed.items()},
+            lock=lock,
+            reason=correction or "",
+            decision=decision,
+            actor=actor,
+            now=now,
+        )
+        action = f"{action}.correction"
     audit.record(
         action,
         actor=actor,
@@ -76,7 +147,8 @@ def update_record(
         obj=decision,
         before={k: _plain(v[0]) for k, v in changed.items()} if not is_new else None,
         after={"record": f"{record.__tablename__}:{record.id}"}
-        | {k: _plain(v[1]) for k, v in changed.items()},
+        | {k: _plain(v[1]) for k, v in changed.items()}
+        | ({"reason": correction} if lock is not None else {}),
         ip=ip,
     )
     return changed
@@ -85,6 +157,16 @@ def update_record(
 def delete_record(
     record: Any, *, decision: Decision, actor, now: datetime, action: str, ip: str = ""
 ) -> None:
+    """Delete a record that is not locked (an issued record is never deleted). Audited."""
+    if not _SEEDING:
+        from portal.services import locks
+
+        columns = [c.key for c in record.__table__.columns if c.key != "id"]
+        if locks.is_frozen_by_archive(record, columns, decision):
+            refuse([archived_violation()])
+        lock = locks.lock_of(record, columns, decision)
+        if lock is not None:
+            refuse([locked_violation(lock)])
     snapshot = {c.key: _plain(getattr(record, c.key)) for c in record.__table__.columns}
     db.session.delete(record)
     decision.updated_at = now

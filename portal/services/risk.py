@@ -146,3 +146,8 @@ def delete_risk_category(
     decision: Decision, row: RiskCategoryLevel, *, actor, now: datetime, ip: str = ""
 ) -> None:
     delete_record(row, action="risk.category_delete", **_audit_kw(decision, actor, now, ip))
+
+
+def public_risk_notice(decision: Decision):
+    """RISK-9c: the risk assessment's public notice (公示), when one is used (None: none)."""
+    return None

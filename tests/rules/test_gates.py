@@ -405,11 +405,35 @@ def test_legality_review_and_collective_decision_can_never_be_waived(step, rule)
 
 
 def test_waiver_needs_a_written_explanation():
-    # PROC-28a / PROC-29a(4)
+    # PROC-28a / PROC-29a(4): an expert review that EXP-2a does not require
+    not_technical = patch(compliant(), expert_review__professional_technical=False)
     with pytest.raises(RuleViolation) as exc:
-        tr.check_waiver(compliant(), S.PUBLIC_PARTICIPATION, "")
+        tr.check_waiver(not_technical, S.EXPERT_REVIEW, "")
     assert exc.value.rule == "PROC-28a"
-    tr.check_waiver(compliant(), S.PUBLIC_PARTICIPATION, "已通过其他程序充分听取意见")
+    tr.check_waiver(not_technical, S.EXPERT_REVIEW, "事项不涉及专业性、技术性问题")
+
+
+def test_public_participation_is_never_waived_only_a_confirmed_non_disclosure_exempts_it():
+    # PART-2a / A8 (corrected 2026-12-06): not even with an explanation
+    with pytest.raises(RuleViolation) as exc:
+        tr.check_waiver(compliant(), S.PUBLIC_PARTICIPATION, "已通过其他程序充分听取意见")
+    assert exc.value.rule == "PART-2a"
+    ready = facts_before("start", S.INTERNAL_LEGAL_REVIEW)
+    waived = patch(
+        ready,
+        steps={**ready.steps, S.PUBLIC_PARTICIPATION: StepStatus.WAIVED_WITH_EXPLANATION},
+        waivers={S.PUBLIC_PARTICIPATION: "已通过其他程序充分听取意见"},
+    )
+    # a waiver recorded before the correction does not open the gate either
+    assert "PART-2a" in blocked(waived, S.INTERNAL_LEGAL_REVIEW)
+    # the other side: a (confirmed) non-disclosable item is exempt (PROC-16a)
+    exempt = patch(
+        ready,
+        steps={**ready.steps, S.PUBLIC_PARTICIPATION: StepStatus.NOT_APPLICABLE},
+        non_disclosable=True,
+    )
+    assert "PART-2a" not in blocked(exempt, S.INTERNAL_LEGAL_REVIEW)
+    assert blocked(exempt, S.INTERNAL_LEGAL_REVIEW) == []
 
 
 # -- risk assessment ----------------------------------------------------------------------------
@@ -640,6 +664,25 @@ def test_high_risk_blocks_the_meeting_and_medium_does_not():
     assert blocked(high, S.COLLECTIVE_DECISION) == ["RISK-11a"]
     medium = patch(meeting_ready(), risk__level=RiskLevel.MEDIUM)
     assert blocked(medium, S.COLLECTIVE_DECISION) == []
+
+
+def test_high_risk_may_be_decided_after_a_recorded_adjustment():
+    # RISK-11a / PROC-27b, guard 4 corrected 2026-12-06: re-assessed below high *or* adjusted
+    high = patch(
+        meeting_ready(),
+        risk__level=RiskLevel.HIGH,
+        risk__recommendation=RiskRecommendation.ADJUST_DRAFT,
+        risk__mitigation_measures="",
+    )
+    assert blocked(high, S.COLLECTIVE_DECISION) == ["RISK-11a"]  # adjustment not recorded
+    adjusted = patch(high, risk__mitigation_measures="调整实施范围，分两年逐步推开")
+    assert blocked(adjusted, S.COLLECTIVE_DECISION) == []
+    # merely lowering "later" is not an adjustment
+    later = patch(adjusted, risk__recommendation=RiskRecommendation.DECIDE_AFTER_LOWERING_RISK)
+    assert blocked(later, S.COLLECTIVE_DECISION) == ["RISK-11a"]
+    # the decision organ still has to judge the risk controllable before approving (PROC-27b)
+    decided_high = patch(decided(), risk__level=RiskLevel.HIGH, meeting__risk_controllable=None)
+    assert "PROC-27b" in cd_rules(decided_high)
 
 
 def decided() -> DecisionFacts:
