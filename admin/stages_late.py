@@ -31,7 +31,6 @@ from portal.rules.enums import (
     REQUIRED_MEETING_MATERIALS,
     MeetingOutcome,
 )
-from portal.rules.locks import GROUPS, RecordGroup
 from portal.rules.workdays import local_date
 from portal.services import (
     changes,
@@ -39,6 +38,7 @@ from portal.services import (
     legality,
     procedure,
     publication,
+    workspace,
 )
 
 ROUTE = "/decisions/<int:decision_id>"
@@ -64,7 +64,7 @@ def _page(template: str, decision: Decision, ctx: dict, errors, status: int):
             f"admin/stages/{template}",
             decision=decision,
             errors=errors or [],
-            corrector=lambda group: GROUPS[RecordGroup(group)].corrector,
+            corrector=workspace.corrector_of,
             **ctx,
         ),
         status,

@@ -19,6 +19,7 @@ from portal.models.audit import AuditEntry
 from portal.models.correction import Correction, FlagRequest
 from portal.models.decision import Decision
 from portal.rules.errors import N_, RuleViolation, input_error, refuse
+from portal.rules.locks import GROUPS, Corrector, RecordGroup
 from portal.rules.stages import Stage, Step
 from portal.rules.transitions import EXIT_STAGES as _EXIT_STAGES
 from portal.services import changes, corrections, procedure
@@ -103,3 +104,8 @@ def pending_flag_requests(decision: Decision) -> list[FlagRequest]:
 
 def adjustment_links(decision: Decision) -> changes.AdjustmentLinks:
     return changes.adjustment_links(decision)
+
+
+def corrector_of(group: str) -> Corrector:
+    """The statutory role that corrects a locked record of ``group`` (portal.rules.locks)."""
+    return GROUPS[RecordGroup(group)].corrector
