@@ -177,8 +177,8 @@ def save_meeting(
     refused unless the government office corrects it with ``correction`` (the reason). The
     revisions an approval in principle requires may be added until publication (A11)."""
     m = procedure.meeting(decision)
-    new_round = correction is None and (
-        m is None or m.outcome is MeetingOutcome.REVISE_AND_RESUBMIT
+    new_round = m is None or (
+        correction is None and m.outcome is MeetingOutcome.REVISE_AND_RESUBMIT
     )
     previous = m if new_round and m is not None else None
     if not new_round and m is not None:
