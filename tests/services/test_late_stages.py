@@ -223,3 +223,29 @@ def test_the_a11_confirmation_follows_an_issued_opinion_without_a_correction(ctx
     lr = procedure.legality_review(d)
     assert lr.no_substantive_change_confirmed and lr.outcome is LegalityOutcome.LAWFUL
     assert len(corrections.corrections_of(d)) == wrote_before + 1
+
+
+def test_a_recorded_change_is_locked(ctx, demo):
+    from portal.models.implementation import DecisionChange
+    from portal.services.records import update_record
+
+    d = _decision("赤峰市中心城区渣土运输")  # suspended by the executive head
+    row = db.session.scalar(sa.select(DecisionChange).where(DecisionChange.decision_id == d.id))
+    with pytest.raises(RuleViolation) as refused:
+        update_record(
+            row, {"reason": "改写理由"}, decision=d, actor=_user("office"), now=NOW, action="x"
+        )
+    db.session.rollback()
+    assert _rules(refused) == ["PROC-39a"]
+    with pytest.raises(RuleViolation) as refused:
+        update_record(
+            row,
+            {"reason": "改写理由"},
+            decision=d,
+            actor=_user("undertaker"),
+            now=NOW,
+            action="x",
+            correction="理由登记有误",
+        )
+    db.session.rollback()
+    assert _rules(refused) == ["PROC-45a"]  # the government office corrects changes
