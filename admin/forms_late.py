@@ -423,6 +423,19 @@ class RiskCategoryForm(FlaskForm):
 
 # -- legality review ----------------------------------------------------------------------------
 
+from admin.forms import CorrectionMixin  # noqa: E402
+from portal.services.changes import ChangeInput  # noqa: E402
+from portal.services.deliberation import MeetingInput, NpcReportInput, PartyReportInput  # noqa: E402
+from portal.services.legality import (  # noqa: E402
+    AdviserOpinionInput,
+    LegalityOpinionInput,
+    PointAdoptionInput,
+    ReturnInput,
+    SubmissionInput,
+    SupplementRequest,
+)
+from portal.services.publication import ExecutionInput, FilingInput, PublicationInput  # noqa: E402
+
 
 class LegalitySubmitForm(FlaskForm):
     submitted_on = PlainDateField(
@@ -432,11 +445,19 @@ class LegalitySubmitForm(FlaskForm):
         _l("Materials (PROC-29a/b)"), choices=_choices(labels.LEGALITY_MATERIAL)
     )
 
-    def values(self) -> dict:
-        return {
-            "submitted_on": self.submitted_on.data,
-            "materials": [str(LegalityMaterial(m)) for m in self.materials.data or []],
-        }
+    def input(self) -> SubmissionInput:
+        return SubmissionInput(
+            submitted_on=self.submitted_on.data,
+            materials=tuple(str(LegalityMaterial(m)) for m in self.materials.data or []),
+        )
+
+
+class SubmissionCorrectionForm(CorrectionMixin, FlaskForm):
+    """The legality review department corrects the day it received the complete materials."""
+
+    submitted_on = PlainDateField(
+        _l("Complete materials received on"), validators=[InputRequired()]
+    )
 
 
 class PauseForm(FlaskForm):
@@ -454,15 +475,13 @@ class PauseForm(FlaskForm):
         **text_opts,
     )
 
-    def values(self) -> dict:
-        return {
-            "requested_on": self.requested_on.data,
-            "due_on": self.due_on.data,
-            "what": self.what.data,
-        }
+    def input(self) -> SupplementRequest:
+        return SupplementRequest(
+            requested_on=self.requested_on.data, what=self.what.data, due_on=self.due_on.data
+        )
 
 
-class PauseReceivedForm(FlaskForm):
+class PauseReceivedForm(CorrectionMixin, FlaskForm):
     received_on = PlainDateField(_l("Supplement received on"), validators=[InputRequired()])
 
 
@@ -476,16 +495,16 @@ class AdviserForm(FlaskForm):
         _l("Legal opinion"), validators=[DataRequired(), Length(max=LONG_TEXT)], **text_opts
     )
 
-    def values(self) -> dict:
-        return {
-            "role": LegalAdviserRole(self.role.data),
-            "name": self.name.data,
-            "given_on": self.given_on.data,
-            "opinion": self.opinion.data,
-        }
+    def input(self) -> AdviserOpinionInput:
+        return AdviserOpinionInput(
+            role=LegalAdviserRole(self.role.data),
+            name=self.name.data,
+            given_on=self.given_on.data,
+            opinion=self.opinion.data,
+        )
 
 
-class LegalityOpinionForm(FlaskForm):
+class LegalityOpinionForm(CorrectionMixin, FlaskForm):
     opinion_kind = SelectField(
         _l("Kind of document"),
         choices=_choices(labels.OPINION_KIND),
@@ -519,24 +538,28 @@ class LegalityOpinionForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Choose the outcome."))
 
-    def values(self) -> dict:
-        return {
-            "opinion_kind": LegalityOpinionKind(self.opinion_kind.data),
-            "opinion_issued_on": self.opinion_issued_on.data,
-            "outcome": LegalityOutcome(self.outcome.data),
-            "opinion_text": self.opinion_text.data,
-            "legal_risk_statement": self.legal_risk_statement.data or "",
-            "no_substantive_change_confirmed": bool(self.no_substantive_change_confirmed.data),
-            "meeting_override_reason": self.meeting_override_reason.data or "",
-        }
+    def input(self) -> LegalityOpinionInput:
+        return LegalityOpinionInput(
+            opinion_kind=LegalityOpinionKind(self.opinion_kind.data),
+            opinion_issued_on=self.opinion_issued_on.data,
+            outcome=LegalityOutcome(self.outcome.data),
+            opinion_text=self.opinion_text.data,
+            legal_risk_statement=self.legal_risk_statement.data or "",
+            no_substantive_change_confirmed=bool(self.no_substantive_change_confirmed.data),
+            meeting_override_reason=self.meeting_override_reason.data or "",
+        )
 
 
 class ReturnForm(FlaskForm):
+    returned_on = PlainDateField(_l("Returned on"), validators=[InputRequired()])
     returned_reason = TextAreaField(
         _l("Why the materials are returned"),
         validators=[DataRequired(), Length(max=LONG_TEXT)],
         **text_opts,
     )
+
+    def input(self) -> ReturnInput:
+        return ReturnInput(returned_on=self.returned_on.data, reason=self.returned_reason.data)
 
 
 class PointForm(FlaskForm):
@@ -547,7 +570,7 @@ class PointForm(FlaskForm):
     )
 
 
-class PointAdoptionForm(FlaskForm):
+class PointAdoptionForm(CorrectionMixin, FlaskForm):
     adoption = SelectField(
         _l("Adoption"), choices=_choices(labels.ADOPTION), validators=[InputRequired()]
     )
@@ -557,11 +580,16 @@ class PointAdoptionForm(FlaskForm):
         **text_opts,
     )
 
+    def input(self) -> PointAdoptionInput:
+        return PointAdoptionInput(
+            adoption=AdoptionStatus(self.adoption.data), explanation=self.explanation.data or ""
+        )
+
 
 # -- deliberation ----------------------------------------------------------------------------
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(CorrectionMixin, FlaskForm):
     meeting_type = SelectField(
         _l("Meeting"),
         choices=_choices(labels.MEETING_TYPE, blank=CHOOSE),
@@ -602,23 +630,23 @@ class MeetingForm(FlaskForm):
         **text_opts,
     )
 
-    def values(self) -> dict:
-        return {
-            "meeting_type": enum_or_none(MeetingType, self.meeting_type.data),
-            "meeting_on": self.meeting_on.data,
-            "materials": [str(MeetingMaterial(m)) for m in self.materials.data or []],
-            "outcome": enum_or_none(MeetingOutcome, self.outcome.data),
-            "minutes": self.minutes.data or "",
-            "dissent": self.dissent.data or "",
-            "risk_controllable": self.risk_controllable.value,
-            "revisions": self.revisions.data or "",
-            "related_party_attendance": bool(self.related_party_attendance.data),
-            "related_party_reps": self.related_party_reps.data or 0,
-            "related_party_override_reason": self.related_party_override_reason.data or "",
-        }
+    def input(self) -> MeetingInput:
+        return MeetingInput(
+            meeting_type=enum_or_none(MeetingType, self.meeting_type.data),
+            meeting_on=self.meeting_on.data,
+            materials=tuple(str(MeetingMaterial(m)) for m in self.materials.data or []),
+            outcome=enum_or_none(MeetingOutcome, self.outcome.data),
+            minutes=self.minutes.data or "",
+            dissent=self.dissent.data or "",
+            risk_controllable=self.risk_controllable.value,
+            revisions=self.revisions.data or "",
+            related_party_attendance=bool(self.related_party_attendance.data),
+            related_party_reps=self.related_party_reps.data or 0,
+            related_party_override_reason=self.related_party_override_reason.data or "",
+        )
 
 
-class PartyReportForm(FlaskForm):
+class PartyReportForm(CorrectionMixin, FlaskForm):
     kind = SelectField(
         _l("Kind"), choices=_choices(labels.PARTY_REPORT_KIND), validators=[InputRequired()]
     )
@@ -627,18 +655,30 @@ class PartyReportForm(FlaskForm):
         _l("Reference number"), validators=[DataRequired(), Length(max=100)], **line_opts
     )
 
-    def values(self) -> dict:
-        return {
-            "kind": PartyReportKind(self.kind.data),
-            "reported_on": self.reported_on.data,
-            "ref": self.ref.data,
-        }
+    def input(self) -> PartyReportInput:
+        return PartyReportInput(
+            kind=PartyReportKind(self.kind.data),
+            reported_on=self.reported_on.data,
+            ref=self.ref.data,
+        )
+
+
+class NpcReportForm(CorrectionMixin, FlaskForm):
+    """PROC-8a: the report to the People's Congress standing committee before issuance."""
+
+    npc_reported_on = PlainDateField(_l("Reported on"), validators=[InputRequired()])
+    npc_report_ref = StringField(
+        _l("Reference number"), validators=[DataRequired(), Length(max=100)], **line_opts
+    )
+
+    def input(self) -> NpcReportInput:
+        return NpcReportInput(reported_on=self.npc_reported_on.data, ref=self.npc_report_ref.data)
 
 
 # -- publication and filing ------------------------------------------------------------------
 
 
-class PublicationForm(FlaskForm):
+class PublicationForm(CorrectionMixin, FlaskForm):
     published_on = PlainDateField(
         _l("Published on (earliest official channel, A33)"), validators=[InputRequired()]
     )
@@ -648,8 +688,14 @@ class PublicationForm(FlaskForm):
         **text_opts,
     )
 
+    def input(self) -> PublicationInput:
+        return PublicationInput(
+            published_on=self.published_on.data,
+            channels=tuple((self.channels.data or "").splitlines()),
+        )
 
-class FilingForm(FlaskForm):
+
+class FilingForm(CorrectionMixin, FlaskForm):
     filed_on = PlainDateField(
         _l("Filed with the higher government on"), validators=[InputRequired()]
     )
@@ -658,6 +704,9 @@ class FilingForm(FlaskForm):
         validators=[DataRequired(), Length(max=100)],
         **line_opts,
     )
+
+    def input(self) -> FilingInput:
+        return FilingInput(filed_on=self.filed_on.data, filing_ref=self.filing_ref.data or "")
 
 
 DOCUMENT_KIND_LABELS = {
@@ -678,10 +727,13 @@ class DocumentForm(FlaskForm):
     )
 
 
-class ExecutionForm(FlaskForm):
+class ExecutionForm(CorrectionMixin, FlaskForm):
     execution_completed_on = PlainDateField(
         _l("Execution completed on (leave empty if not complete)"), validators=[Optional()]
     )
+
+    def input(self) -> ExecutionInput:
+        return ExecutionInput(completed_on=self.execution_completed_on.data)
 
 
 # -- changes (PROC-45) ----------------------------------------------------------------------
@@ -703,21 +755,12 @@ class ChangeForm(FlaskForm):
         validators=[Length(max=100)],
         **line_opts,
     )
-    new_decision_id = SelectField(
-        _l("New decision procedure for a major adjustment (PROC-45c)"),
-        choices=[SelectChoice("", _l("None"))],
-        validators=[Optional()],
-        validate_choice=True,
-    )
 
-    def values(self) -> dict:
-        return {
-            "kind": DecisionChangeKind(self.kind.data),
-            "decided_on": self.decided_on.data,
-            "decided_by_executive_head": bool(self.decided_by_executive_head.data),
-            "reason": self.reason.data or "",
-            "collective_decision_ref": self.collective_decision_ref.data or "",
-            "new_decision_id": int(self.new_decision_id.data)
-            if self.new_decision_id.data
-            else None,
-        }
+    def input(self) -> ChangeInput:
+        return ChangeInput(
+            kind=DecisionChangeKind(self.kind.data),
+            decided_on=self.decided_on.data,
+            decided_by_executive_head=bool(self.decided_by_executive_head.data),
+            reason=self.reason.data or "",
+            collective_decision_ref=self.collective_decision_ref.data or "",
+        )

@@ -1,41 +1,36 @@
 """Back-office screens of the later stages: legality review, deliberation, publication and
 filing, and changes to a published decision.
 
-Views are thin: parse a form, call ``portal.services.stages`` (which checks the rules and
-writes audited records), commit once, flash, redirect. A refusal re-renders the page with
-status 422, the rule IDs in the summary and the errors next to the fields; nothing is saved.
+Views are thin: parse a form into the service's typed input, hand the named service call to the
+shared ``submit`` helper (which commits once, flashes and redirects, or re-renders with 422, the
+rule IDs in the summary and the errors next to the fields; nothing is saved). A record that is
+issued is shown as issued and locked; the role that may correct it gets the same form with a
+correction reason, passed to the service as ``correction``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
 
 from admin import bp
 from admin import forms_late as F
-from admin._helpers import actor, client_ip, decision_or_404, drafted_by, input_error
+from admin._helpers import decision_or_404, drafted_by, input_error, submit, who
 from portal import clock
 from portal.extensions import db
 from portal.models.decision import Decision
-from portal.models.deliberation import Meeting
 from portal.models.document import DocumentKind
-from portal.models.review import LegalityOpinionPoint, LegalityPause, LegalityReview
+from portal.models.review import LegalityOpinionPoint, LegalityPause
 from portal.permissions import Permission, can, require
-from portal.rules import gates
 from portal.rules.enums import (
     REQUIRED_LEGALITY_MATERIALS,
     REQUIRED_MEETING_MATERIALS,
-    AdoptionStatus,
     MeetingOutcome,
 )
-from portal.rules.errors import RuleViolation
 from portal.rules.workdays import local_date
 from portal.services import (
     changes,
@@ -43,6 +38,7 @@ from portal.services import (
     legality,
     procedure,
     publication,
+    workspace,
 )
 
 ROUTE = "/decisions/<int:decision_id>"
@@ -56,57 +52,10 @@ def _blank(form_cls: type[FlaskForm], **kwargs) -> Any:
     return form_cls(formdata=None, **kwargs)
 
 
-def _form_errors(form: FlaskForm) -> list[RuleViolation]:
-    out = []
-    for name, messages in form.errors.items():
-        field = getattr(form, name, None)
-        label = field.label.text if field is not None else name
-        for message in messages if isinstance(messages, list) else [messages]:
-            out.append(input_error(f"{label}: {message}", name))
-    return out
-
-
-def _attach(form: FlaskForm, violations: list[RuleViolation]) -> None:
-    """Show each refusal next to its field too."""
-    from portal.labels import citation, violation_text
-
-    for v in violations:
-        field = getattr(form, v.field, None) if v.field else None
-        if field is None or not hasattr(field, "errors"):
-            continue
-        text = violation_text(v)
-        if v.rule:
-            text = f"{citation(v.rule)}：{text}"
-        field.errors = [*field.errors, text]
-
-
-def _submit(
-    decision: Decision,
-    form: FlaskForm,
-    render: Callable[..., Any],
-    form_key: str,
-    action: Callable[[], Any],
-    *,
-    endpoint: str,
-    anchor: str | None = None,
-):
-    """Validate ``form``, run ``action`` (a service call), commit, flash and redirect; or
-    re-render with status 422 and nothing saved."""
-    if not form.validate():
-        return render(decision, errors=_form_errors(form), status=422, **{form_key: form})
-    try:
-        action()
-    except RuleViolation as refused:
-        db.session.rollback()
-        _attach(form, refused.violations)
-        return render(decision, errors=refused.violations, status=422, **{form_key: form})
-    db.session.commit()
-    flash(_("Recorded."))
-    return redirect(url_for(endpoint, decision_id=decision.id, _anchor=anchor))
-
-
-def _who() -> dict[str, Any]:
-    return {"actor": actor(), "now": clock.now(), "ip": client_ip()}
+def _reason(form) -> str | None:
+    """The correction reason typed on a locked record's form (``None``: not a correction)."""
+    text = (form.correction_reason.data or "").strip()
+    return text or None
 
 
 def _page(template: str, decision: Decision, ctx: dict, errors, status: int):
@@ -115,28 +64,29 @@ def _page(template: str, decision: Decision, ctx: dict, errors, status: int):
             f"admin/stages/{template}",
             decision=decision,
             errors=errors or [],
+            corrector=workspace.corrector_of,
             **ctx,
         ),
         status,
     )
 
 
-# -- 3. legality review (PROC-28..33) -------------------------------------------------------
-
-
-def _rounds(decision: Decision) -> list[LegalityReview]:
-    return list(
-        db.session.scalars(
-            sa.select(LegalityReview)
-            .where(LegalityReview.decision_id == decision.id)
-            .order_by(LegalityReview.round)
-        ).all()
+def _run(decision, form, page, key: str, call, *, endpoint: str, anchor: str | None = None):
+    """``submit`` for one form of a stage screen: on refusal the page is shown again with this
+    form as typed (``key`` names it among the page's forms)."""
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: page(decision, errors=errors, status=status, **{key: form}),
+        redirect_to=url_for(endpoint, decision_id=decision.id, _anchor=anchor),
     )
+
+
+# -- 3. legality review (PROC-28..33) -------------------------------------------------------
 
 
 def _legality_page(decision: Decision, *, errors=None, status: int = 200, **forms):
     lr = procedure.legality_review(decision)
-    facts = procedure.build_facts(decision)
     today = clock.local_today()
     open_round = (
         lr is not None
@@ -151,34 +101,43 @@ def _legality_page(decision: Decision, *, errors=None, status: int = 200, **form
         else _blank(F.LegalitySubmitForm, submitted_on=lr.submitted_on, materials=lr.materials)
     )
     points = lr.points if lr else []
+    screen = legality.checks(decision)
     ctx = {
         "lr": lr,
-        "rounds": _rounds(decision),
+        "rounds": legality.rounds(decision),
         "open_round": open_round,
         "new_round": new_round,
         "clock": legality.legality_clock(lr, today),
         "today": today,
         "draft_version": procedure.draft_version(decision),
         "required_materials": {str(m) for m in REQUIRED_LEGALITY_MATERIALS},
-        "submission_check": gates.legality_submission_violations(facts),
-        "opinion_check": gates.legality_completion_violations(facts) if lr else [],
-        "point_check": gates.opinion_point_violations(facts),
+        "submission_check": screen.submission,
+        "opinion_check": screen.opinion,
+        "point_check": screen.points,
+        "corrections": legality.screen_corrections(decision),
         "submit_form": submit_form,
+        "submission_correction_form": forms.get("submission_correction_form")
+        or _blank(
+            F.SubmissionCorrectionForm,
+            prefix="sc",
+            submitted_on=lr.submitted_on if lr else None,
+        ),
         "pause_form": forms.get("pause_form") or _blank(F.PauseForm, prefix="pause"),
         "received_forms": {
-            p.id: forms.get(f"received_{p.id}") or _blank(F.PauseReceivedForm, prefix=f"q{p.id}")
+            p.id: forms.get(f"received_{p.id}")
+            or _blank(F.PauseReceivedForm, prefix=f"q{p.id}", received_on=p.received_on)
             for p in (lr.pauses if lr else [])
-            if p.received_on is None
         },
         "adviser_form": forms.get("adviser_form") or _blank(F.AdviserForm, prefix="adv"),
         "opinion_form": forms.get("opinion_form") or _blank(F.LegalityOpinionForm, obj=lr),
-        "return_form": forms.get("return_form") or _blank(F.ReturnForm),
+        "return_form": forms.get("return_form") or _blank(F.ReturnForm, returned_on=today),
         "point_form": forms.get("point_form") or _blank(F.PointForm, prefix="pt"),
         "adoption_forms": {
             p.id: forms.get(f"adoption_{p.id}")
             or _blank(F.PointAdoptionForm, obj=p, prefix=f"p{p.id}")
             for p in points
         },
+        "adoption_locked": legality.adoption_locked(decision),
         "can_submit": can(current_user, Permission.DECISION_EDIT, decision),
         "can_review": can(current_user, Permission.LEGALITY_REVIEW, decision),
         "is_drafter": drafted_by(current_user, decision),
@@ -215,15 +174,36 @@ def decision_legality(decision_id: int):
 def decision_legality_submit(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = F.LegalitySubmitForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         "submit_form",
-        lambda: legality.submit_legality(
-            decision, form.submitted_on.data, form.values()["materials"], **_who()
+        lambda: legality.submit_legality(decision, form.input(), **who()),
+        endpoint="admin.decision_legality",
+    )
+
+
+@bp.post(f"{ROUTE}/legality/submission/correct")
+@require(Permission.LEGALITY_REVIEW)
+def decision_legality_submission_correct(decision_id: int):
+    decision, refused = _reviewer_decision(decision_id)
+    if refused:
+        return refused
+    form = F.SubmissionCorrectionForm(prefix="sc")
+    return _run(
+        decision,
+        form,
+        _legality_page,
+        "submission_correction_form",
+        lambda: legality.correct_submission_date(
+            decision,
+            form.submitted_on.data,
+            correction=form.correction_reason.data or "",
+            **who(),
         ),
         endpoint="admin.decision_legality",
+        anchor="clock",
     )
 
 
@@ -234,12 +214,12 @@ def decision_legality_pause(decision_id: int):
     if refused:
         return refused
     form = F.PauseForm(prefix="pause")
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         "pause_form",
-        lambda: legality.add_pause(decision, form.values(), **_who()),
+        lambda: legality.add_pause(decision, form.input(), **who()),
         endpoint="admin.decision_legality",
         anchor="clock",
     )
@@ -255,12 +235,14 @@ def decision_legality_supplement(decision_id: int, pause_id: int):
     if pause is None or pause.review.decision_id != decision.id:
         abort(404)
     form = F.PauseReceivedForm(prefix=f"q{pause.id}")
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         f"received_{pause.id}",
-        lambda: legality.receive_supplement(decision, pause, form.received_on.data, **_who()),
+        lambda: legality.receive_supplement(
+            decision, pause, form.received_on.data, correction=_reason(form), **who()
+        ),
         endpoint="admin.decision_legality",
         anchor="clock",
     )
@@ -273,12 +255,12 @@ def decision_legality_adviser(decision_id: int):
     if refused:
         return refused
     form = F.AdviserForm(prefix="adv")
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         "adviser_form",
-        lambda: legality.add_adviser_opinion(decision, form.values(), **_who()),
+        lambda: legality.add_adviser_opinion(decision, form.input(), **who()),
         endpoint="admin.decision_legality",
         anchor="advisers",
     )
@@ -291,12 +273,14 @@ def decision_legality_opinion(decision_id: int):
     if refused:
         return refused
     form = F.LegalityOpinionForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         "opinion_form",
-        lambda: legality.issue_legality_opinion(decision, form.values(), **_who()),
+        lambda: legality.issue_legality_opinion(
+            decision, form.input(), correction=_reason(form), **who()
+        ),
         endpoint="admin.decision_legality",
         anchor="opinion",
     )
@@ -309,12 +293,12 @@ def decision_legality_return(decision_id: int):
     if refused:
         return refused
     form = F.ReturnForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         "return_form",
-        lambda: legality.return_submission(decision, form.returned_reason.data or "", **_who()),
+        lambda: legality.return_submission(decision, form.input(), **who()),
         endpoint="admin.decision_legality",
     )
 
@@ -326,12 +310,12 @@ def decision_legality_point(decision_id: int):
     if refused:
         return refused
     form = F.PointForm(prefix="pt")
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         "point_form",
-        lambda: legality.add_opinion_point(decision, form.text.data or "", **_who()),
+        lambda: legality.add_opinion_point(decision, form.text.data or "", **who()),
         endpoint="admin.decision_legality",
         anchor="points",
     )
@@ -345,55 +329,46 @@ def decision_legality_point_adoption(decision_id: int, point_id: int):
     if point is None or point.review.decision_id != decision.id:
         abort(404)
     form = F.PointAdoptionForm(prefix=f"p{point.id}")
-    return _submit(
+    return _run(
         decision,
         form,
         _legality_page,
         f"adoption_{point.id}",
         lambda: legality.record_point_adoption(
-            decision,
-            point,
-            AdoptionStatus(form.adoption.data),
-            form.explanation.data or "",
-            **_who(),
+            decision, point, form.input(), correction=_reason(form), **who()
         ),
         endpoint="admin.decision_legality",
         anchor="points",
     )
 
 
-# -- 4. deliberation (PROC-34..36, PART-17, A11) ------------------------------------------------
-
-
-def _meetings(decision: Decision) -> list[Meeting]:
-    return list(
-        db.session.scalars(
-            sa.select(Meeting).where(Meeting.decision_id == decision.id).order_by(Meeting.round)
-        ).all()
-    )
+# -- 4. deliberation (PROC-34..36, PROC-8a, PART-17, A11) ---------------------------------------
 
 
 def _deliberation_page(decision: Decision, *, errors=None, status: int = 200, **forms):
     m = procedure.meeting(decision)
     lr = procedure.legality_review(decision)
-    facts = procedure.build_facts(decision)
     cal = procedure.work_calendar()
     new_round = m is None or m.outcome is MeetingOutcome.REVISE_AND_RESUBMIT
     pr = procedure.party_report(decision)
+    screen = deliberation.checks(decision)
     ctx = {
         "m": m,
         "lr": lr,
-        "meetings": _meetings(decision),
+        "meetings": deliberation.meetings(decision),
         "new_round": new_round,
+        "meeting_locked": m is not None and m.outcome is not None,
         "clock": legality.legality_clock(lr, clock.local_today(), cal),
         "required_materials": {str(x) for x in REQUIRED_MEETING_MATERIALS},
-        "entry_check": gates.collective_decision_entry_violations(facts, cal),
-        "completion_check": gates.collective_decision_completion_violations(facts),
-        "publication_check": gates.publication_entry_violations(facts),
-        "warnings": gates.related_party_warnings(facts),
+        "entry_check": screen.entry,
+        "completion_check": screen.completion,
+        "publication_check": screen.publication,
+        "warnings": screen.warnings,
+        "corrections": deliberation.screen_corrections(decision),
         "meeting_form": forms.get("meeting_form")
         or (_blank(F.MeetingForm) if new_round else _blank(F.MeetingForm, obj=m)),
         "party_form": forms.get("party_form") or _blank(F.PartyReportForm, obj=pr, prefix="party"),
+        "npc_form": forms.get("npc_form") or _blank(F.NpcReportForm, obj=decision, prefix="npc"),
         "party_report": pr,
         "can_record": can(current_user, Permission.DELIBERATION_RECORD, decision),
     }
@@ -411,12 +386,14 @@ def decision_deliberation(decision_id: int):
 def decision_deliberation_meeting(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DELIBERATION_RECORD)
     form = F.MeetingForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _deliberation_page,
         "meeting_form",
-        lambda: deliberation.save_meeting(decision, form.values(), **_who()),
+        lambda: deliberation.save_meeting(
+            decision, form.input(), correction=_reason(form), **who()
+        ),
         endpoint="admin.decision_deliberation",
     )
 
@@ -426,14 +403,34 @@ def decision_deliberation_meeting(decision_id: int):
 def decision_party_report(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DELIBERATION_RECORD)
     form = F.PartyReportForm(prefix="party")
-    return _submit(
+    return _run(
         decision,
         form,
         _deliberation_page,
         "party_form",
-        lambda: deliberation.save_party_report(decision, form.values(), **_who()),
+        lambda: deliberation.save_party_report(
+            decision, form.input(), correction=_reason(form), **who()
+        ),
         endpoint="admin.decision_deliberation",
         anchor="party",
+    )
+
+
+@bp.post(f"{ROUTE}/deliberation/npc-report")
+@require(Permission.DELIBERATION_RECORD)
+def decision_npc_report(decision_id: int):
+    decision = decision_or_404(decision_id, Permission.DELIBERATION_RECORD)
+    form = F.NpcReportForm(prefix="npc")
+    return _run(
+        decision,
+        form,
+        _deliberation_page,
+        "npc_form",
+        lambda: deliberation.record_npc_report(
+            decision, form.input(), correction=_reason(form), **who()
+        ),
+        endpoint="admin.decision_deliberation",
+        anchor="npc",
     )
 
 
@@ -441,17 +438,19 @@ def decision_party_report(decision_id: int):
 
 
 def _publication_page(decision: Decision, *, errors=None, status: int = 200, **forms):
-    facts = procedure.build_facts(decision)
     today = clock.local_today()
     published_on = local_date(decision.published_at) if decision.published_at else None
+    screen = publication.checks(decision)
     ctx = {
         "published_on": published_on,
         "filing_due": publication.filing_due(decision),
         "filing_overdue": publication.filing_overdue(decision, today),
         "documents": publication.publication_documents(decision),
         "document_labels": F.DOCUMENT_KIND_LABELS,
-        "publication_check": gates.publication_completion_violations(facts),
-        "filing_check": gates.filing_completion_violations(facts),
+        "entry_check": screen.entry,
+        "publication_check": screen.publication,
+        "filing_check": screen.filing,
+        "corrections": publication.screen_corrections(decision),
         "publish_form": forms.get("publish_form")
         or _blank(
             F.PublicationForm,
@@ -480,13 +479,13 @@ def decision_publication(decision_id: int):
 def decision_publish(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_PUBLISH)
     form = F.PublicationForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _publication_page,
         "publish_form",
-        lambda: publication.record_publication(
-            decision, form.published_on.data, form.channels.data or "", **_who()
+        lambda: publication.publish_decision(
+            decision, form.input(), correction=_reason(form), **who()
         ),
         endpoint="admin.decision_publication",
     )
@@ -497,13 +496,13 @@ def decision_publish(decision_id: int):
 def decision_filing(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_PUBLISH)
     form = F.FilingForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _publication_page,
         "filing_form",
         lambda: publication.record_filing(
-            decision, form.filed_on.data, form.filing_ref.data or "", **_who()
+            decision, form.input(), correction=_reason(form), **who()
         ),
         endpoint="admin.decision_publication",
         anchor="filing",
@@ -515,7 +514,7 @@ def decision_filing(decision_id: int):
 def decision_publication_document(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = F.DocumentForm(prefix="doc")
-    return _submit(
+    return _run(
         decision,
         form,
         _publication_page,
@@ -526,7 +525,7 @@ def decision_publication_document(decision_id: int):
             form.title.data or "",
             form.body.data or "",
             form.change_note.data or "",
-            **_who(),
+            **who(),
         ),
         endpoint="admin.decision_publication",
         anchor="documents",
@@ -538,13 +537,13 @@ def decision_publication_document(decision_id: int):
 def decision_execution(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = F.ExecutionForm()
-    return _submit(
+    return _run(
         decision,
         form,
         _publication_page,
         "execution_form",
         lambda: publication.record_execution_completed(
-            decision, form.execution_completed_on.data, **_who()
+            decision, form.input(), correction=_reason(form), **who()
         ),
         endpoint="admin.decision_publication",
         anchor="execution",
@@ -554,31 +553,13 @@ def decision_execution(decision_id: int):
 # -- 6. suspension, termination, adjustment (PROC-45, A24) --------------------------------------
 
 
-def _change_form(decision: Decision, form: F.ChangeForm) -> F.ChangeForm:
-    others = db.session.execute(
-        sa.select(Decision.id, Decision.title)
-        .where(Decision.government_id == decision.government_id, Decision.id != decision.id)
-        .order_by(Decision.id.desc())
-    ).all()
-    form.new_decision_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(i), f"#{i} {title}") for i, title in others
-    ]
-    return form
-
-
 def _changes_page(decision: Decision, *, errors=None, status: int = 200, **forms):
     rows = changes.changes_of(decision)
-    titles = dict(
-        db.session.execute(
-            sa.select(Decision.id, Decision.title).where(
-                Decision.id.in_([c.new_decision_id for c in rows if c.new_decision_id])
-            )
-        ).all()
-    )
     ctx = {
         "changes": rows,
-        "new_titles": titles,
-        "change_form": forms.get("change_form") or _change_form(decision, _blank(F.ChangeForm)),
+        "new_titles": changes.titles_of([c.new_decision_id for c in rows if c.new_decision_id]),
+        "links": changes.adjustment_links(decision),
+        "change_form": forms.get("change_form") or _blank(F.ChangeForm),
         "can_record": can(current_user, Permission.PROCEDURE_EXIT, decision),
     }
     return _page("changes.html", decision, ctx, errors, status)
@@ -594,12 +575,12 @@ def decision_changes(decision_id: int):
 @require(Permission.PROCEDURE_EXIT)
 def decision_change_add(decision_id: int):
     decision = decision_or_404(decision_id, Permission.PROCEDURE_EXIT)
-    form = _change_form(decision, F.ChangeForm())
-    return _submit(
+    form = F.ChangeForm()
+    return _run(
         decision,
         form,
         _changes_page,
         "change_form",
-        lambda: changes.record_change(decision, form.values(), **_who()),
+        lambda: changes.record_change(decision, form.input(), **who()),
         endpoint="admin.decision_changes",
     )

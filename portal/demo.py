@@ -190,6 +190,9 @@ class DemoDecision:
     plac_filed: bool = True  # RISK-12b: False leaves the risk report unfiled with the PLAC
     filed: bool = True  # PROC-38a: False leaves the published decision unfiled
     planned_symposium_in: int | None = None  # a symposium planned N working days from now
+    npc_report: bool = False  # PROC-8a: reported to the People's Congress standing committee
+    # PROC-39a: the reason of a correction of the publication channels (shown on the dossier)
+    channels_correction: str = ""
 
 
 def at_local(day, hour: int = 9, minute: int = 0) -> datetime:
@@ -871,6 +874,7 @@ def demo_decisions() -> list[DemoDecision]:
             ),
             explanation="依据《内蒙古自治区城市停车设施管理条例》起草。",
             published=True,
+            channels_correction="公布时漏登了“赤峰发布”政务新媒体渠道，依发布记录补正。",
             issue="停车泊位供给不足、乱停乱放",
             stakeholders="机动车驾驶人和停车场经营者",
             basis="《内蒙古自治区城市停车设施管理条例》",
@@ -892,6 +896,7 @@ def demo_decisions() -> list[DemoDecision]:
             stakeholders="遗址周边村民",
             basis="《中华人民共和国文物保护法》",
             technical=True,
+            npc_report=True,
         ),
         DemoDecision(
             "chifeng",
@@ -1601,10 +1606,22 @@ class RecordWriter:
         )
 
     def publication_and_filing(self) -> None:
-        """PROC-37a channels, PROC-38a filing within 30 days, PROC-39a archive."""
+        """PROC-8a report to the standing committee, PROC-37a channels (one corrected, shown on
+        the dossier), PROC-38a filing within 30 days, PROC-39a archive."""
         fields: dict = {}
+        if self.spec.npc_report and self.row(Step.PARTY_COMMITTEE_REPORT):
+            # PROC-8a: reported before issuance, at the end of the Party committee report step
+            on = self.day(Step.PARTY_COMMITTEE_REPORT, 0, from_end=True)
+            fields |= {
+                "npc_report_required": True,
+                "npc_reported_on": on,
+                "npc_report_ref": f"{self.prefix}函〔{on.year}〕{self.number + 60}号",
+            }
         if self.d.published_at is not None:
             fields["publication_channels"] = PUBLICATION_CHANNELS
+            if self.spec.channels_correction:
+                # recorded without the new-media channel, then corrected by the office
+                fields["publication_channels"] = PUBLICATION_CHANNELS.rsplit("\n", 1)[0]
         if self.done(Step.FILING) and self.spec.filed:
             filed_on = self.day(Step.FILING, 1, from_end=True)
             fields |= {
@@ -1616,6 +1633,41 @@ class RecordWriter:
             fields["archived_at"] = archive.completed_at
         if fields:
             self.put(self.d, fields, "decision.publication")
+        if self.d.published_at is not None and self.spec.channels_correction:
+            self.publication_correction(self.spec.channels_correction)
+
+    def publication_correction(self, reason: str) -> None:
+        """PROC-39a: the government office corrected the publication channels a few days after
+        publication; the earlier value is kept and the correction is public."""
+        from portal.rules.locks import Lock, RecordGroup
+        from portal.services import corrections
+
+        published = local_date(self.d.published_at)
+        before = self.d.publication_channels
+        office = self.users.get("office")
+        when = min(at_local(published + timedelta(days=3), 10), self.now)
+        self.d.publication_channels = PUBLICATION_CHANNELS
+        corrections.keep(
+            self.d,
+            {"publication_channels": (before, PUBLICATION_CHANNELS)},
+            lock=Lock(RecordGroup.PUBLICATION, published),
+            reason=reason,
+            decision=self.d,
+            actor=office if office is not None else ACTOR,
+            now=when,
+        )
+        audit.record(
+            "publication.publish.correction",
+            actor=ACTOR,
+            now=self.now,
+            obj=self.d,
+            before={"publication_channels": before},
+            after={
+                "record": f"decisions:{self.d.id}",
+                "publication_channels": PUBLICATION_CHANNELS,
+                "reason": reason,
+            },
+        )
 
     def execution_and_changes(self) -> None:
         """PROC-40b execution completed; PROC-45a/b suspension and termination."""

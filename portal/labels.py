@@ -653,6 +653,30 @@ FIELD = {
 }
 _BY_VALUE.update({str(k): v for k, v in CORRECTOR.items()})
 _BY_VALUE.update({str(k): v for k, v in REVIEW_RESULT.items()})
+# The fields of the legality review, deliberation, publication and execution records that a
+# correction names (issue 11, package a).
+FIELD.update(
+    {
+        "opinion_kind": _l("Kind of document"),
+        "returned_on": _l("Returned on"),
+        "received_on": _l("Supplement received on"),
+        "adoption": _l("Adoption"),
+        "explanation": _l("Written explanation"),
+        "minutes": _l("Minutes"),
+        "dissent": _l("Dissenting opinions"),
+        "risk_controllable": _l("Risk controllable"),
+        "revisions": _l("Revisions required"),
+        "materials": _l("Materials"),
+        "kind": _l("Kind"),
+        "reported_on": _l("Date of the report"),
+        "ref": _l("Reference number"),
+        "npc_reported_on": _l("Reported to the standing committee on"),
+        "npc_report_ref": _l("Reference of the report to the standing committee"),
+        "execution_completed_on": _l("Execution completed on"),
+        "no_substantive_change_confirmed": _l("No substantive change confirmed (A11)"),
+        "meeting_override_reason": _l("Reason for an earlier meeting (PROC-31a)"),
+    }
+)
 
 
 def value_text(value) -> str:

@@ -31,6 +31,7 @@ from portal.models.org import Government
 from portal.public.cache import cached_page
 from portal.rules.stages import Category, Stage
 from portal.services import decisions as decision_service
+from portal.services import deliberation
 
 
 def summary(d: Decision) -> dict:
@@ -185,6 +186,15 @@ def detail(d: Decision, now: datetime) -> tuple[dict, datetime | None]:
             if doc.public_versions
         ],
         "hearings": [h.id for h in hearings],
+        # PART-18a: the collective deliberation (meeting type, date, outcome), once recorded
+        "deliberation": [
+            {
+                "meeting_type": str(m.meeting_type),
+                "meeting_on": m.meeting_on.isoformat(),
+                "outcome": str(m.outcome),
+            }
+            for m in deliberation.public_deliberation(d)
+        ],
         "publication_channels": [
             line.strip() for line in d.publication_channels.splitlines() if line.strip()
         ]

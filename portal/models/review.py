@@ -30,6 +30,7 @@ class LegalityReview(db.Model):
     materials: Mapped[list] = mapped_column(sa.JSON, default=list)  # LegalityMaterial values
     returned: Mapped[bool] = mapped_column(default=False)  # PROC-29c 退回
     returned_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    returned_on: Mapped[date | None] = mapped_column(sa.Date)  # A13: ends the round
     opinion_kind: Mapped[LegalityOpinionKind | None] = mapped_column(
         StrEnumType(LegalityOpinionKind, 30)
     )

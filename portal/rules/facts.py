@@ -200,6 +200,10 @@ class PublicationFacts:
     adoption_report_published: bool = False  # PROC-37b / PART-19c
     filed_on: date | None = None  # PROC-38a
     filing_platform_ref: str = ""  # PROC-38a / A41
+    # PROC-8a: reported to the People's Congress standing committee before issuance
+    npc_report_required: bool = False
+    npc_reported_on: date | None = None
+    npc_report_ref: str = ""
 
 
 @dataclass(frozen=True)

@@ -990,7 +990,9 @@ def approval_violations(d: DecisionFacts) -> list[RuleViolation]:
 
 
 def publication_entry_violations(d: DecisionFacts) -> list[RuleViolation]:
-    """collective_decision -> publication: PROC-35c, PROC-35d, PROC-36a, A11."""
+    """collective_decision -> publication: PROC-35c, PROC-35d, PROC-36a, A11, and again the
+    legality review it rests on (PROC-28b/c/d/e) and the report to the People's Congress
+    standing committee where required (PROC-8a)."""
     m = d.meeting
     out: list[RuleViolation] = []
     if m.outcome is None or not m.outcome.is_approval:
@@ -1021,6 +1023,8 @@ def publication_entry_violations(d: DecisionFacts) -> list[RuleViolation]:
             )
         )
     out += party_report_violations(d)
+    out += npc_report_violations(d)  # PROC-8a
+    out += legality_basis_violations(d)  # PROC-28b/c/d/e
     return out
 
 
@@ -1037,6 +1041,38 @@ def party_report_violations(d: DecisionFacts) -> list[RuleViolation]:
             )
         ]
     return []
+
+
+def npc_report_violations(d: DecisionFacts) -> list[RuleViolation]:
+    """PROC-8a: a matter to be reported to the People's Congress standing committee before
+    issuance (``npc_report_required``, a flag the government office confirms) is published
+    only once the report (date and reference) is recorded."""
+    p = d.publication
+    if p.npc_report_required and (p.npc_reported_on is None or not present(p.npc_report_ref)):
+        # PROC-8a: reported to the standing committee before issuance (出台前)
+        return [
+            _v(
+                "PROC-8a",
+                N_(
+                    "The report to the People's Congress standing committee is not recorded; "
+                    "this decision is issued only after it."
+                ),
+                "npc_report",
+            )
+        ]
+    return []
+
+
+def legality_basis_violations(d: DecisionFacts) -> list[RuleViolation]:
+    """PROC-28b/c/d/e at issuance: the decision rests on an opinion of the legality review
+    department that did not find the draft unlawful. Checked again when the decision is
+    published, because the opinion is a record that can be corrected after the meeting. The
+    draft-version check (A11) and PROC-30a belong to the meeting and are not repeated here."""
+    return [
+        v
+        for v in legality_opinion_violations(d)
+        if v.rule in ("PROC-28b", "PROC-28c", "PROC-28d", "PROC-28e") and "version" not in v.params
+    ]
 
 
 def publication_completion_violations(d: DecisionFacts) -> list[RuleViolation]:

@@ -87,6 +87,8 @@ def _step_violations(facts: DecisionFacts, step: Step, cal: WorkCalendar) -> lis
         out = gates.legality_submission_violations(facts) + out
     if step is Step.COLLECTIVE_DECISION:
         out = gates.collective_decision_entry_violations(facts, cal) + out
+    if step is Step.PUBLICATION:
+        out = gates.npc_report_violations(facts) + out  # PROC-8a
     return gates.dedupe(out)
 
 
@@ -108,6 +110,8 @@ def _conditional_rules(facts: DecisionFacts, step: Step) -> tuple[str, ...]:
         extra.append("PROC-34b")
     if step is Step.PUBLICATION and facts.publication.high_public_concern_or_technical:
         extra.append("PROC-37b")
+    if step is Step.PUBLICATION and facts.publication.npc_report_required:
+        extra.append("PROC-8a")
     return tuple(extra)
 
 

@@ -162,6 +162,7 @@ def _legality_review_lock(record, fields, decision) -> Lock | None:
         "reviewer_id",
         "returned",
         "returned_reason",
+        "returned_on",
     }
     if fields & opinion and (record.opinion_issued_on is not None or record.returned):
         return Lock(RecordGroup.LEGALITY_OPINION, record.opinion_issued_on)

@@ -354,6 +354,9 @@ def build_facts(decision: Decision, today: date | None = None) -> DecisionFacts:
             adoption_report_published=adoption_report is not None,
             filed_on=decision.filed_on,
             filing_platform_ref=decision.filing_ref,
+            npc_report_required=decision.npc_report_required,
+            npc_reported_on=decision.npc_reported_on,
+            npc_report_ref=decision.npc_report_ref,
         ),
         execution=ExecutionFacts(
             execution_units=tuple(u.name for u in [decision.executing_unit] if u),

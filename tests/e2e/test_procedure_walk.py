@@ -293,20 +293,20 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
     )
     act(page, base, did, "start", "party_committee_report")
 
-    # Publication (PROC-37) and filing within 30 days (PROC-38a).
+    # Publication (PROC-37) is a transition: publishing starts the step (not the workspace
+    # form) and makes the decision text public; then filing within 30 days (PROC-38a).
     page.goto(f"{base}/admin/decisions/{did}/publication")
-    submit(
-        page,
-        "/publication/publish",
-        {"published_on": d(20), "channels": "赤峰市人民政府网站\n《赤峰政报》"},
-    )
     submit(
         page,
         "/publication/documents",
         {"doc-title": TITLE, "doc-body": "（正式文本）"},
         selects={"doc-kind": "decision_text"},
     )
-    act(page, base, did, "start", "publication")
+    submit(
+        page,
+        "/publication/publish",
+        {"published_on": d(20), "channels": "赤峰市人民政府网站\n《赤峰政报》"},
+    )
     act(page, base, did, "start", "filing")
     page.goto(f"{base}/admin/decisions/{did}/publication")
     submit(page, "/publication/filing", {"filed_on": d(10), "filing_ref": "内政备〔2026〕120号"})

@@ -29,6 +29,7 @@ from portal.models.risk import RiskAssessment, RiskCategoryLevel
 from portal.models.user import User
 from portal.rules.enums import REQUIRED_LEGALITY_MATERIALS, AdoptionStatus, RiskLevel
 from portal.rules.stages import Category
+from portal.services import corrections
 from portal.services.decisions import create_decision
 from tests.conftest import NOW, login, text_of
 
@@ -421,13 +422,13 @@ def _submit(client, d, on: str = "2026-11-16", materials=REQUIRED_LEGALITY_MATER
     )
 
 
-def _adviser(client, d):
+def _adviser(client, d, on: str = "2026-11-18"):
     return client.post(
         _url(d, "legality/advisers?lang=en"),
         data={
             "adv-role": "legal_adviser",
             "adv-name": "王律师",
-            "adv-given_on": "2026-11-18",
+            "adv-given_on": on,
             "adv-opinion": "符合价格法规定",
         },
     )
@@ -554,12 +555,16 @@ def test_a_return_ends_the_round_and_a_resubmission_starts_a_new_one(client, ite
     assert "PROC-29a" in page  # materials 4-6 missing
     client.post("/admin/logout")
     login(client, "reviewer")
-    no_reason = client.post(_url(d, "legality/return?lang=en"), data={"returned_reason": ""})
-    assert no_reason.status_code == 422
-    assert (
-        client.post(_url(d, "legality/return"), data={"returned_reason": "材料不全"}).status_code
-        == 302
+    no_reason = client.post(
+        _url(d, "legality/return?lang=en"),
+        data={"returned_on": "2026-11-20", "returned_reason": ""},
     )
+    assert no_reason.status_code == 422
+    returned = client.post(
+        _url(d, "legality/return"),
+        data={"returned_on": "2026-11-20", "returned_reason": "材料不全"},
+    )
+    assert returned.status_code == 302
     client.post("/admin/logout")
     login(client, "undertaker")
     assert _submit(client, d, on="2026-11-25").status_code == 302
@@ -568,7 +573,10 @@ def test_a_return_ends_the_round_and_a_resubmission_starts_a_new_one(client, ite
         .where(LegalityReview.decision_id == d.id)
         .order_by(LegalityReview.round)
     ).all()
-    assert [(r.round, r.returned) for r in rounds] == [(1, True), (2, False)]
+    assert [(r.round, r.returned, r.returned_on) for r in rounds] == [
+        (1, True, date(2026, 11, 20)),
+        (2, False, None),
+    ]
     page = text_of(client.get(_url(d, "legality?lang=en")))
     assert "Returned" in page and "材料不全" in page
     assert "legality.return" in _actions(d)
@@ -646,16 +654,25 @@ def test_a_meeting_before_seven_review_working_days_is_refused_proc_31a(client, 
     login(client, "office")
     page = text_of(client.get(_url(d, "deliberation?lang=en")))
     assert "1 Dec 2026" in page
-    refused = client.post(_url(d, "deliberation/meeting?lang=en"), data=_meeting())
+    scheduled = _meeting(outcome="", risk_controllable="", minutes="", dissent="")
+    refused = client.post(_url(d, "deliberation/meeting?lang=en"), data=scheduled)
     assert refused.status_code == 422
     assert "PROC-31a" in text_of(refused) and "1 Dec 2026" in text_of(refused)
     assert _count(Meeting, d) == 0 and "deliberation.meeting" not in _actions(d)
-    ok = client.post(_url(d, "deliberation/meeting"), data=_meeting(meeting_on="2026-12-01"))
-    assert ok.status_code == 302
+    ok = client.post(
+        _url(d, "deliberation/meeting"), data={**scheduled, "meeting_on": "2026-12-01"}
+    )
+    assert ok.status_code == 302  # scheduled for 1 December, not held yet
     m = _one(Meeting, d)
     office = db.session.scalar(sa.select(User).where(User.username == "office"))
-    assert m.round == 1 and m.outcome == "approved" and m.recorded_by_id == office.id
+    assert m.round == 1 and m.outcome is None and m.recorded_by_id == office.id
     assert "deliberation.meeting" in _actions(d)
+    # PROC-35d: the outcome of a meeting that has not been held yet cannot be recorded
+    early = client.post(
+        _url(d, "deliberation/meeting?lang=en"), data=_meeting(meeting_on="2026-12-01")
+    )
+    assert early.status_code == 422 and "PROC-35d" in text_of(early)
+    assert _one(Meeting, d).outcome is None
 
 
 def test_an_override_reason_on_the_legality_review_allows_an_earlier_meeting(client, item):
@@ -664,11 +681,12 @@ def test_an_override_reason_on_the_legality_review_allows_an_earlier_meeting(cli
     _submit(client, d, on="2026-11-20")
     client.post("/admin/logout")
     login(client, "reviewer")
-    _adviser(client, d)
-    client.post(
+    assert _adviser(client, d, on="2026-11-23").status_code == 302
+    issued = client.post(
         _url(d, "legality/opinion"),
         data=_opinion(meeting_override_reason="冬季运营补贴须于12月前确定"),
     )
+    assert issued.status_code == 302
     client.post("/admin/logout")
     login(client, "office")
     ok = client.post(_url(d, "deliberation/meeting"), data=_meeting())
@@ -710,26 +728,35 @@ def test_approval_needs_the_risk_judged_controllable_and_a_revision_starts_a_new
 # -- 5. publication and filing ---------------------------------------------------------------
 
 
-def test_publication_date_is_stored_at_local_midnight_and_filing_due_is_shown(client, item):
+def _demo(title_start: str) -> Decision:
+    return db.session.scalar(sa.select(Decision).where(Decision.title.startswith(title_start)))
+
+
+@pytest.fixture
+def ready(demo) -> Decision:
+    """Demo decision 7: approved by the executive meeting, reported to the Party committee,
+    not published yet (the publication step may start)."""
+    return _demo("赤峰市基本医疗保险门诊共济")
+
+
+def test_publication_date_is_stored_at_local_midnight_and_filing_due_is_shown(client, ready):
     login(client, "office")
-    d = item
+    d = ready
     response = client.post(
         _url(d, "publication/publish"),
-        data={"published_on": "2026-10-20", "channels": "赤峰市人民政府网站\n赤峰日报\n"},
+        data={"published_on": "2026-11-26", "channels": "赤峰市人民政府网站\n赤峰日报\n"},
     )
     assert response.status_code == 302
-    db.session.expire_all()
-    d = item
-    assert d.published_at == datetime(2026, 10, 19, 16, 0, tzinfo=UTC)
+    d = _fresh(d)
+    assert d.published_at == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
     assert d.publication_channels == "赤峰市人民政府网站\n赤峰日报"
     page = text_of(client.get(_url(d, "publication?lang=en")))
-    assert "19 Nov 2026" in page  # PROC-38a: 30 days
-    assert "Overdue" in page and "PROC-38a" in page
-    no_ref = client.post(_url(d, "publication/filing?lang=en"), data={"filed_on": "2026-11-25"})
+    assert "28 Dec 2026" in page  # PROC-38a: 30 days, 26 Dec is a Saturday
+    no_ref = client.post(_url(d, "publication/filing?lang=en"), data={"filed_on": "2026-11-26"})
     assert no_ref.status_code == 422 and _fresh(d).filed_on is None
     filed = client.post(
         _url(d, "publication/filing"),
-        data={"filed_on": "2026-11-25", "filing_ref": "内蒙古法治平台备2026-118"},
+        data={"filed_on": "2026-11-26", "filing_ref": "内蒙古法治平台备2026-118"},
     )
     assert filed.status_code == 302
     assert _fresh(d).filing_ref == "内蒙古法治平台备2026-118"
@@ -740,6 +767,10 @@ def test_publication_date_is_stored_at_local_midnight_and_filing_due_is_shown(cl
             OutboxMessage.payload.contains(f'"id": {d.id}'),
         )
     )
+    # decision 8 was published on 17 October and is not filed: overdue (PROC-38a)
+    late = _demo("赤峰市学前教育")
+    page = text_of(client.get(_url(late, "publication?lang=en")))
+    assert "16 Nov 2026" in page and "Overdue" in page and "PROC-38a" in page
 
 
 def test_filing_before_publication_is_refused(client, item):
@@ -780,37 +811,63 @@ def test_the_undertaking_unit_cannot_record_publication_but_enters_documents(cli
     assert _actions(d).count("publication.document_version") == 2
 
 
-def test_documents_of_a_non_disclosable_item_never_become_public(client, secret):
+def test_documents_of_a_non_disclosable_item_never_become_public(client, ready):
+    d = ready
+    office = db.session.scalar(sa.select(User).where(User.username == "office"))
+    undertaker = db.session.scalar(sa.select(User).where(User.username == "undertaker"))
+    change = corrections.FlagChange(
+        "non_disclosable",
+        True,
+        "经保密审查，方案涉及医保基金安全数据",
+        basis="《保守国家秘密法》第九条",
+    )
+    request = corrections.request_flag_change(d, change, actor=undertaker, now=NOW)
+    corrections.confirm_flag_request(request, actor=office, now=NOW)
+    db.session.commit()
     login(client, "office")
-    d = secret
     data = {"doc-kind": "decision_text", "doc-title": "决定", "doc-body": "（涉密）"}
     assert client.post(_url(d, "publication/documents"), data=data).status_code == 302
-    publish = client.post(_url(d, "publication/publish"), data={"published_on": "2026-11-25"})
-    assert publish.status_code == 302
+    publish = client.post(_url(d, "publication/publish"), data={"published_on": "2026-11-26"})
+    assert publish.status_code == 302  # PROC-37c: no public channel for a secret item
     doc = db.session.scalar(
         sa.select(Document).where(
             Document.decision_id == d.id, Document.kind == DocumentKind.DECISION_TEXT
         )
     )
     assert not doc.is_public and doc.versions[0].published_at is None
+    assert _fresh(d).published_at is not None
+    assert client.get(f"/decisions/{d.id}").status_code == 404
+    assert client.get(f"/api/v1/decisions/{d.id}").status_code == 404
 
 
-def test_publishing_puts_the_latest_document_versions_on_the_public_site(client, item):
+def test_publishing_puts_the_latest_document_versions_on_the_public_site(client, ready):
     login(client, "office")
-    d = item
+    d = ready
     data = {"doc-kind": "decision_text", "doc-title": "方案", "doc-body": "全文"}
     client.post(_url(d, "publication/documents"), data=data)
+    version = db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.body == "全文"))
+    assert version.published_at is None
     client.post(
         _url(d, "publication/publish"),
         data={"published_on": "2026-11-25", "channels": "赤峰市人民政府网站"},
     )
+    db.session.expire_all()
     version = db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.body == "全文"))
     assert version.published_at is not None
+    assert "全文" in text_of(client.get(f"/decisions/{d.id}"))
+    # PROC-45a: the published text is not replaced by a new version afterwards
+    again = client.post(
+        _url(d, "publication/documents?lang=en"), data={**data, "doc-body": "改写后的全文"}
+    )
+    assert again.status_code == 422 and "PROC-45a" in text_of(again)
+    assert not db.session.scalar(
+        sa.select(DocumentVersion.id).where(DocumentVersion.body == "改写后的全文")
+    )
 
 
-def test_execution_completed_is_recorded(client, item):
+def test_execution_completed_is_recorded(client, demo):
     login(client, "undertaker")
-    d = item
+    d = _demo("赤峰市城区停车设施")  # published on 14 June, being executed
     response = client.post(
         _url(d, "publication/execution"), data={"execution_completed_on": "2026-11-25"}
     )
@@ -836,9 +893,9 @@ def test_bad_dates_are_refused_with_422_and_nothing_saved(client, item, bad):
 # -- 6. suspension, termination, adjustment --------------------------------------------------
 
 
-def test_changes_need_the_statutory_procedure_and_do_not_move_the_stage(client, item, other):
+def test_changes_need_the_statutory_procedure_and_do_not_move_the_stage(client, demo):
     login(client, "office")
-    d = item
+    d = _demo("赤峰市城区停车设施")  # published, being executed
     stage = d.stage
     suspension = {"kind": "suspension", "decided_on": "2026-11-25", "reason": "上位法修订"}
     refused = client.post(_url(d, "changes?lang=en"), data=suspension)
@@ -846,30 +903,21 @@ def test_changes_need_the_statutory_procedure_and_do_not_move_the_stage(client, 
     termination = {"kind": "termination", "decided_on": "2026-11-25"}
     refused = client.post(_url(d, "changes?lang=en"), data=termination)
     assert refused.status_code == 422 and "PROC-45a" in text_of(refused)
-    major = {"kind": "major_adjustment", "decided_on": "2026-11-25"}
-    refused = client.post(_url(d, "changes?lang=en"), data=major)
-    assert refused.status_code == 422 and "PROC-45c" in text_of(refused)
     resume = {"kind": "resumption", "decided_on": "2026-11-25", "collective_decision_ref": "x"}
     assert client.post(_url(d, "changes"), data=resume).status_code == 422
     assert _count(DecisionChange, d) == 0
     ok = client.post(_url(d, "changes"), data={**suspension, "decided_by_executive_head": "y"})
-    assert ok.status_code == 302
-    ok = client.post(_url(d, "changes"), data={**major, "new_decision_id": str(other.id)})
     assert ok.status_code == 302
     rows = db.session.scalars(
         sa.select(DecisionChange)
         .where(DecisionChange.decision_id == d.id)
         .order_by(DecisionChange.id)
     ).all()
-    assert [(r.kind, r.decided_by_executive_head) for r in rows] == [
-        ("suspension", True),
-        ("major_adjustment", False),
-    ]
-    assert rows[1].new_decision_id == other.id
+    assert [(r.kind, r.decided_by_executive_head) for r in rows] == [("suspension", True)]
     assert _fresh(d).stage == stage
     page = text_of(client.get(_url(d, "changes?lang=en")))
     assert "does not move the procedure" in page and "上位法修订" in page
-    assert _actions(d).count("decision.change") == 2
+    assert _actions(d).count("decision.change") == 1
 
 
 def test_only_staff_with_the_exit_permission_record_changes(client, item):
