@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from portal.models.audit import AuditEntry, AuditHead
-from portal.models.calendar import WorkdayOverride
+from portal.models.calendar import WorkdayOverride, WorkdayYear
 from portal.models.catalog import (
     Catalog,
     CatalogAdjustment,
@@ -128,5 +128,6 @@ __all__ = [
     "User",
     "UserRole",
     "WorkdayOverride",
+    "WorkdayYear",
     "YearEndAssessment",
 ]

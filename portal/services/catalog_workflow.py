@@ -29,7 +29,7 @@ from portal.models.catalog import (
 from portal.models.decision import Decision
 from portal.models.org import Department, Government
 from portal.rules import catalog as rules
-from portal.rules import gates
+from portal.rules import deadlines, gates
 from portal.rules.catalog import (
     AdjustmentState,
     CatalogAction,
@@ -220,6 +220,8 @@ class AdjustmentRow:
     previous: dict
     filing_due: date | None
     filing_state: rules.DeadlineState | None
+    # A1: the CAT-16c day was computed across a year without a complete holiday schedule
+    filing_warning: RuleViolation | None = None
 
 
 def adjustment_rows(
@@ -231,14 +233,16 @@ def adjustment_rows(
     for adj in catalog.adjustments:
         published = local_date(adj.published_at) if adj.published_at else None
         filed = local_date(adj.filed_at) if adj.filed_at else None
+        deadline = deadlines.catalog_adjustment_filing_due(published, cal) if published else None
         rows.append(
             AdjustmentRow(
                 adjustment=adj,
                 state=adjustment_state(adj),
                 proposal=_load(adj.proposal),
                 previous=_load(adj.previous),
-                filing_due=rules.adjustment_filing_due(published, cal) if published else None,
+                filing_due=deadline.due if deadline else None,
                 filing_state=rules.adjustment_filing_state(published, filed, today, cal),
+                filing_warning=deadlines.calendar_warning(deadline) if not filed else None,
             )
         )
     return rows
