@@ -79,7 +79,7 @@ def decision_transition(decision_id: int):
     if action == "exit" and not can(current_user, Permission.PROCEDURE_EXIT, decision):
         return _workspace(
             decision,
-            errors=[RuleViolation("PROC-35b", _("Only the government office records this."))],
+            errors=[RuleViolation("", _("Only the government office records this."))],
             status=403,
             form=form,
         )

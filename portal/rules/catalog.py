@@ -129,6 +129,7 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "phase",
                 )
             ]
+        # CAT-12a: the deputy heads' review is recorded once
         return [_v("CAT-12a", N_("The deputy heads' review is already recorded."), "phase")]
     if action is CatalogAction.EXECUTIVE_MEETING and phase is not CatalogPhase.EXECUTIVE_MEETING:
         if ORDER.index(phase) < ORDER.index(CatalogPhase.EXECUTIVE_MEETING):
@@ -140,6 +141,7 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "deputy_head_reviewed_on",
                 )
             ]
+        # CAT-13a: the executive meeting deliberates the catalog once
         return [_v("CAT-13a", N_("The executive meeting is already recorded."), "phase")]
     if action is CatalogAction.PARTY_CONSENT and phase is not CatalogPhase.PARTY_CONSENT:
         if ORDER.index(phase) < ORDER.index(CatalogPhase.PARTY_CONSENT):
@@ -151,6 +153,7 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "executive_meeting_on",
                 )
             ]
+        # CAT-13c: the consent is recorded once
         return [_v("CAT-13c", N_("The party committee's consent is already recorded."), "phase")]
     if action is CatalogAction.PUBLISH and phase is not CatalogPhase.READY:
         if ORDER.index(phase) < ORDER.index(CatalogPhase.READY):
@@ -162,9 +165,11 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "party_consent",
                 )
             ]
+        # CAT-6c: the catalog is published once
         return [_v("CAT-6c", N_("The catalog is already published."), "phase")]
     if action is CatalogAction.FILE and phase is not CatalogPhase.PUBLISHED:
         if phase is CatalogPhase.FILED:
+            # CAT-6d: the catalog is filed once
             return [_v("CAT-6d", N_("The catalog is already filed."), "phase")]
         # CAT-6d: the published catalog is filed with the higher government
         return [_v("CAT-6d", N_("Only a published catalog can be filed."), "phase")]
@@ -459,6 +464,7 @@ def adjustment_publish_violations(state: AdjustmentState) -> list[RuleViolation]
             )
         ]
     if state is not AdjustmentState.APPROVED:
+        # CAT-16b: the adjusted catalog is published once
         return [_v("CAT-16b", N_("The adjustment is already published."), "published_at")]
     return []
 
@@ -471,6 +477,7 @@ def adjustment_filing_violations(
     today: date,
 ) -> list[RuleViolation]:
     if state is AdjustmentState.FILED:
+        # CAT-16c: the adjusted catalog is filed once
         return [_v("CAT-16c", N_("The adjusted catalog is already filed."), "filed_on")]
     if state is not AdjustmentState.PUBLISHED or published_on is None:
         # CAT-16c: the adjusted catalog is filed after its publication
@@ -481,7 +488,7 @@ def adjustment_filing_violations(
         filed_on, today, field="filed_on", not_before=published_on, rule="CAT-16c"
     )
     if not present(reference):
-        # A41: the filing platform's reference
+        # CAT-16c / A41: the filing platform's reference
         out.append(_v("CAT-16c", N_("Enter the filing reference."), "filing_reference"))
     return out
 

@@ -600,10 +600,11 @@ def waiver_violations(d: DecisionFacts, step: Step, explanation: str) -> list[Ru
         ]
     out = []
     if not present(explanation):
-        # PROC-28a / PROC-29a(4): non-performance needs a written explanation
+        # PROC-29a(4): non-performance needs a written explanation (PROC-28a requires the
+        # step done; the explanation of not doing it is item 4 of the Art. 29 materials)
         out.append(
             _v(
-                "PROC-28a",
+                "PROC-29a",
                 N_("A written explanation is required to waive the %(step)s step."),
                 "waiver_explanation",
                 step=str(step),
@@ -1049,10 +1050,11 @@ def publication_completion_violations(d: DecisionFacts) -> list[RuleViolation]:
     if d.non_disclosable:
         return out  # PROC-37c: publication duties do not apply to non_disclosable items
     if not p.channels:
-        # PROC-37a / PROC-37c: published through at least one public channel
+        # PROC-37a: published through the gazette, website, newspapers, new media, etc.
+        # (PROC-37c is the exemption of non-disclosable items, handled above)
         out.append(
             _v(
-                "PROC-37c",
+                "PROC-37a",
                 N_("The decision must be published through a public channel."),
                 "channels",
             )

@@ -792,6 +792,7 @@ def propose_adjustment(
                 RuleViolation("CAT-14a", N_("Give the decision schedule."), field="schedule")
             )
         if unit is None and kind is CatalogAdjustmentType.MODIFY:
+            # CAT-14a: each entry names its undertaking unit
             out.append(
                 RuleViolation(
                     "CAT-14a", N_("Name the undertaking unit."), field="undertaking_unit_id"
@@ -841,6 +842,7 @@ def propose_adjustment(
 
 def withdraw_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     if adj.published_at is not None:
+        # CAT-16b: a published adjustment stays public (every version is kept)
         refuse(
             [
                 RuleViolation(
@@ -923,6 +925,7 @@ def publish_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     else:
         entry = db.session.get(CatalogEntry, adj.entry_id) if adj.entry_id else None
         if entry is None or entry.removed_by_id is not None:
+            # CAT-16a: only an item of the current catalog is modified or removed
             refuse(
                 [
                     RuleViolation(

@@ -41,10 +41,10 @@ def record_publication(
     lines = [c.strip() for c in channels.splitlines() if c.strip()]
     out = []
     if not decision.non_disclosable and not lines:
-        # PROC-37a / PROC-37c: at least one public channel, unless not disclosable
+        # PROC-37a: at least one public channel (PROC-37c: unless not disclosable)
         out.append(
             _v(
-                "PROC-37c",
+                "PROC-37a",
                 N_("The decision must be published through a public channel."),
                 "channels",
             )
