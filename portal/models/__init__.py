@@ -5,6 +5,7 @@ from portal.models.calendar import WorkdayOverride, WorkdayYear
 from portal.models.catalog import (
     Catalog,
     CatalogAdjustment,
+    CatalogDeputyReview,
     CatalogEntry,
     CatalogStatus,
     CatalogSubmission,
@@ -64,6 +65,7 @@ __all__ = [
     "AuditHead",
     "Catalog",
     "CatalogAdjustment",
+    "CatalogDeputyReview",
     "CatalogEntry",
     "CatalogStatus",
     "CatalogSubmission",
