@@ -811,3 +811,52 @@ def warnings(decision: Decision, today: date) -> list[RuleViolation]:
                 out += rules.rectification_deadline_violations(item.due_on, None, today)
     out += assessment_due(decision, today)
     return out
+
+
+# -- what the back-office screens show (display only; they import no rule module) ---------------
+
+
+def decisions_under_supervision(government_id: int) -> list[Decision]:
+    """SUP-2a: the government's published decisions that have not ended."""
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(
+                Decision.government_id == government_id,
+                Decision.published_at.is_not(None),
+                Decision.stage.not_in([s.value for s in FINAL_EXITS]),
+            )
+            .order_by(Decision.published_at.desc())
+        ).all()
+    )
+
+
+def task_counts(decisions: list[Decision]) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(SupervisionTask.decision_id, sa.func.count(SupervisionTask.id))
+            .where(SupervisionTask.decision_id.in_([d.id for d in decisions]))
+            .group_by(SupervisionTask.decision_id)
+        ).all()
+    )
+
+
+def rectification_overdue(item: Rectification, today: date) -> bool:
+    """SUP-12c: the rectification is past its deadline without completion (or done late)."""
+    return rules.rectification_overdue(item.due_on, item.completed_on, today)
+
+
+def self_report_overdue(inspection: Inspection, today: date) -> bool:
+    """SUP-10b: the inspected unit's self-report is past the deadline set."""
+    return rules.self_report_overdue(
+        inspection.self_report_due, inspection.self_report_received_on, today
+    )
+
+
+def month_of(text: str | None) -> Month | None:
+    """A tracking month chosen on the form (``2026-11``), or None when malformed."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        return Month(year, month)
+    except (TypeError, ValueError):
+        return None
