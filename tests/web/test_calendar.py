@@ -232,6 +232,9 @@ def test_complete_year_locks_its_overrides_until_reopened_with_a_reason(client, 
     assert not procedure.work_calendar().is_known_year(UNKNOWN_YEAR)
     assert add(client, f"{UNKNOWN_YEAR}-02-08", "no", "春节").status_code == 302
     assert reopen(client).status_code == 422  # not complete any more
+    # a second round: complete again with the amended notice
+    assert complete(client, notice=NOTICE + "（补充）").status_code == 302
+    assert year_mark().complete and year_mark().notice_ref.endswith("（补充）")
 
     actions = [
         e.action
@@ -246,6 +249,7 @@ def test_complete_year_locks_its_overrides_until_reopened_with_a_reason(client, 
         "calendar.year_complete",
         "calendar.year_reopen",
         "calendar.override_add",
+        "calendar.year_complete",
     ]
     assert audit.verify_chain() == []
 
@@ -343,3 +347,24 @@ def test_symposium_materials_carry_the_warning_but_hearing_materials_never_do(ct
     assert w is not None and w.rule == "PART-8b" and str(UNKNOWN_YEAR) in w.params["years"]
     assert calendar_service.materials_warning("hearing", day, cal) is None  # 7 calendar days
     assert calendar_service.materials_warning("symposium", datetime(2026, 6, 3), cal) is None
+
+
+def test_the_symposium_materials_status_carries_the_warning_until_the_year_is_complete(
+    client, demo
+):
+    from portal.demo_hearings import seed_demo_hearings
+    from portal.models.hearing import Hearing
+    from portal.services import hearing_steps
+
+    seed_demo_hearings(clock.now())
+    symposium = db.session.scalar(sa.select(Hearing).where(Hearing.kind == "symposium"))
+    symposium.starts_at = datetime(UNKNOWN_YEAR, 1, 14, 1, 0, tzinfo=UTC)
+    db.session.commit()
+    status = hearing_steps.materials_status(symposium)
+    assert status["rule"] == "PART-8b"
+    assert status["calendar_warning"] is not None
+    assert status["calendar_warning"].params["years"] == str(UNKNOWN_YEAR)
+    login(client, "office")
+    add(client, f"{UNKNOWN_YEAR}-01-01", "no", "元旦")
+    assert complete(client).status_code == 302
+    assert hearing_steps.materials_status(symposium)["calendar_warning"] is None
