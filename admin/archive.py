@@ -1,4 +1,5 @@
-"""The archive package of a decision (PROC-39a): what it holds, and its download."""
+"""The archive package of a decision (PROC-39a): what it holds, its download, and the record
+that the archive is complete (``portal.services.archive``, through the shared write path)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,15 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin._helpers import actor, client_ip, decision_or_404
-from portal import clock
-from portal.extensions import db
+from admin._helpers import decision_or_404, submit, who
+from portal import clock, transaction
 from portal.permissions import Permission, can, require
-from portal.rules import records
-from portal.rules.transitions import FINAL_EXITS
 from portal.services import archive
-from portal.services.records import update_record
 
 # Zero-width and bidi control characters never go into a file name (security.md).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -47,9 +44,11 @@ def _archive_page(decision, errors=None, status: int = 200):
         files=files,
         documents=documents,
         descriptions=descriptions,
+        counts=archive.counts(decision),
         audit_count=len(archive.audit_entries(decision)),
-        notes=[archive.OPINIONS_NOTE],
+        notes=list(archive.NOTES),
         can_export=can(current_user, Permission.ARCHIVE_EXPORT, decision),
+        completion_problems=archive.completion_violations(decision),
         errors=errors or [],
     ), status
 
@@ -58,9 +57,8 @@ def _archive_page(decision, errors=None, status: int = 200):
 @require(Permission.ARCHIVE_EXPORT)
 def decision_archive_download(decision_id: int):
     decision = decision_or_404(decision_id, Permission.ARCHIVE_EXPORT)
-    now = clock.now()
-    data = archive.build_archive(decision, actor=actor(), now=now, ip=client_ip())
-    db.session.commit()
+    # Building the package writes its audit entry: committed before the bytes are sent.
+    data = transaction.run(lambda: archive.build_archive(decision, **who()))
     name = download_name(decision.title, decision.id, clock.local_today())
     fallback = f"decision-{decision.id}-archive.zip"
     return Response(
@@ -80,22 +78,11 @@ def decision_archive_download(decision_id: int):
 def decision_archive_complete(decision_id: int):
     """PROC-39a: record that the whole-process archive is complete."""
     decision = decision_or_404(decision_id, Permission.ARCHIVE_EXPORT)
-    violations = records.archive_completion_violations(
-        filed=decision.filed_on is not None,
-        ended=decision.stage in FINAL_EXITS,
+    return submit(
+        lambda: archive.complete_archive(decision, **who()),
+        render=lambda errors, status: _archive_page(decision, errors, status),
+        redirect_to=url_for("admin.decision_archive", decision_id=decision.id),
+        message=_(
+            "The archive is recorded as complete. Complete the archiving step in the overview."
+        ),
     )
-    if violations:
-        return _archive_page(decision, violations, 422)
-    now = clock.now()
-    update_record(
-        decision,
-        {"archived_at": now},
-        decision=decision,
-        actor=actor(),
-        now=now,
-        action="archive.complete",
-        ip=client_ip(),
-    )
-    db.session.commit()
-    flash(_("The archive is recorded as complete. Complete the archiving step in the overview."))
-    return redirect(url_for("admin.decision_archive", decision_id=decision.id))

@@ -8,8 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 from admin import bp
 from admin.forms import LoginForm
-from portal import clock
-from portal.extensions import db, limiter
+from portal import clock, transaction
+from portal.extensions import limiter
 from portal.public._util import safe_next
 from portal.services import users as user_service
 
@@ -27,15 +27,17 @@ def login():
         return redirect(url_for("admin.dashboard"))
     if form.validate_on_submit():
         now = clock.now()
-        result = user_service.authenticate(
-            form.username.data or "",
-            form.password.data or "",
-            now=now,
-            ip=request.remote_addr or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lockout=current_app.config["LOGIN_LOCKOUT"],
+        # A failed attempt is recorded too (lockout, audit): committed either way.
+        result = transaction.run(
+            lambda: user_service.authenticate(
+                form.username.data or "",
+                form.password.data or "",
+                now=now,
+                ip=request.remote_addr or "",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lockout=current_app.config["LOGIN_LOCKOUT"],
+            )
         )
-        db.session.commit()
         if result.user is not None:
             session.clear()  # no session fixation: a fresh session after login
             login_user(result.user)
@@ -53,10 +55,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    user_service.revoke_sessions(
-        current_user._get_current_object(), now=clock.now(), ip=request.remote_addr or ""
+    transaction.run(
+        lambda: user_service.revoke_sessions(
+            current_user._get_current_object(), now=clock.now(), ip=request.remote_addr or ""
+        )
     )
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."))

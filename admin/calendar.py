@@ -1,8 +1,10 @@
 """Working-day overrides (rules.md A1-A3): official holidays and make-up working days for years
-the ``chinese_calendar`` library does not know yet, edited by the government office.
+the ``chinese_calendar`` library does not know yet, entered by the government office, and the
+mark that a year's schedule is complete (``portal.services.calendar``).
 
-The overrides take precedence over the library (``portal.services.procedure.work_calendar``), so
-every working-day deadline uses them at once. Each change is audited.
+A year the library lacks counts as known only once it is marked complete; every working-day
+deadline computed across an unknown year carries the "holiday calendar unknown" warning.
+Views parse the form and go through the shared write path (``submit``).
 """
 
 from __future__ import annotations
@@ -11,121 +13,113 @@ import re
 import unicodedata
 from datetime import date
 
-import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from admin import bp
-from admin._helpers import actor, client_ip, input_error
+from admin._helpers import input_error, submit, who
 from portal import clock
-from portal.extensions import db
-from portal.models.calendar import WorkdayOverride
 from portal.permissions import Permission, require
 from portal.rules.errors import RuleViolation
-from portal.rules.workdays import library_covers
-from portal.services import audit
+from portal.services import calendar as service
 
-# Warn about this year and the next: deadlines computed today reach into them.
-WARN_YEARS_AHEAD = 1
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # Zero-width and bidi control characters are stripped from notes (security.md).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _plain_note(text: str) -> str:
+def _plain(text: str | None) -> str:
     text = unicodedata.normalize("NFC", text or "")
-    return " ".join(_CONTROL.sub(" ", _INVISIBLE.sub("", text)).split())[:200]
+    return " ".join(_CONTROL.sub(" ", _INVISIBLE.sub("", text)).split())
 
 
-def uncovered_years(today: date, override_years: set[int]) -> list[int]:
-    """Years from this one on that the library does not cover and that have no overrides."""
-    return [
-        y
-        for y in range(today.year, today.year + WARN_YEARS_AHEAD + 1)
-        if not library_covers(y) and y not in override_years
-    ]
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
-def _snapshot(o: WorkdayOverride) -> dict:
-    return {"day": o.day.isoformat(), "is_working_day": o.is_working_day, "note": o.note}
+def _real_date(form, field) -> None:
+    try:
+        date.fromisoformat(field.data or "")
+    except ValueError:
+        raise ValidationError(_("This date does not exist.")) from None
 
 
-def add_override(day: date, is_working_day: bool, note: str, *, actor, now, ip: str = ""):
-    override = WorkdayOverride(
-        day=day,
-        is_working_day=is_working_day,
-        note=note,
-        created_by_id=getattr(actor, "id", None),
-        created_at=now,
+class OverrideForm(FlaskForm):
+    # ASCII digits only: full-width digits are refused (security.md), so no DateField.
+    day = StringField(
+        _l("Date"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Enter the date as YYYY-MM-DD.")),
+            Regexp(_ISO_DATE + "$", flags=re.ASCII, message=_l("Enter the date as YYYY-MM-DD.")),
+            _real_date,
+        ],
     )
-    db.session.add(override)
-    db.session.flush()
-    audit.record(
-        "calendar.override_add",
-        actor=actor,
-        now=now,
-        obj=override,
-        after=_snapshot(override),
-        ip=ip,
+    is_working_day = RadioField(
+        _l("Is it a working day?"),
+        choices=[
+            SelectChoice("yes", _l("Yes: a make-up working day")),
+            SelectChoice("no", _l("No: a holiday")),
+        ],
+        validate_choice=True,
+        validators=[DataRequired(message=_l("Choose whether the day is a working day."))],
     )
-    return override
-
-
-def delete_override(override: WorkdayOverride, *, actor, now, ip: str = "") -> None:
-    before = _snapshot(override)
-    override_id = override.id
-    db.session.delete(override)
-    db.session.flush()
-    audit.record(
-        "calendar.override_delete",
-        actor=actor,
-        now=now,
-        object_type=WorkdayOverride.__tablename__,
-        object_id=override_id,
-        before=before,
-        ip=ip,
+    note = StringField(
+        _l("Note (e.g. the State Council notice)"),
+        filters=[lambda v: _plain(v)[:200]],
+        validators=[Length(max=200)],
     )
 
+    def to_input(self) -> service.OverrideInput:
+        return service.OverrideInput(
+            day=date.fromisoformat(self.day.data),
+            is_working_day=self.is_working_day.data == "yes",
+            note=self.note.data or "",
+        )
 
-def _page(errors: list[RuleViolation] | None = None, form: dict | None = None, status: int = 200):
+
+class DeleteForm(FlaskForm):
+    override_id = HiddenField(
+        validators=[Regexp("[0-9]{1,12}$", flags=re.ASCII, message=_l("Choose an override."))]
+    )
+
+
+class YearCompleteForm(FlaskForm):
+    notice_ref = StringField(
+        _l("State Council notice (document number)"),
+        filters=[lambda v: _plain(v)],
+        validators=[Length(max=200)],
+    )
+
+
+class YearReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why the year is reopened"), validators=[Length(max=2000)])
+
+
+def _page(errors: list[RuleViolation] | None = None, status: int = 200, **forms):
     today = clock.local_today()
-    overrides = db.session.scalars(sa.select(WorkdayOverride).order_by(WorkdayOverride.day)).all()
-    years = sorted({o.day.year for o in overrides})
+    years = service.year_statuses(today)
     return render_template(
         "admin/calendar.html",
-        overrides=overrides,
-        counts={y: sum(1 for o in overrides if o.day.year == y) for y in years},
-        missing=uncovered_years(today, set(years)),
-        covered={y: library_covers(y) for y in years},
+        overrides=service.overrides(),
+        years=years,
+        missing=service.unknown_years(today),
+        form=forms.get("form") or OverrideForm(formdata=None),
+        complete_form=forms.get("complete_form") or YearCompleteForm(formdata=None),
+        reopen_form=forms.get("reopen_form") or YearReopenForm(formdata=None),
+        form_year=forms.get("form_year"),
         errors=errors or [],
-        form=form or {},
         today=today,
     ), status
 
 
-def _parse_add(form) -> tuple[dict, list[RuleViolation], date | None, bool | None]:
-    raw_day = (form.get("day") or "").strip()
-    working = form.get("is_working_day", "")
-    values = {"day": raw_day[:10], "is_working_day": working, "note": _plain_note(form.get("note"))}
-    errors: list[RuleViolation] = []
-    day = None
-    if not _ISO_DATE.fullmatch(raw_day):
-        errors.append(input_error(_("Enter the date as YYYY-MM-DD."), "day"))
-    else:
-        try:
-            day = date.fromisoformat(raw_day)
-        except ValueError:
-            errors.append(input_error(_("This date does not exist."), "day"))
-    if working not in ("yes", "no"):
-        errors.append(input_error(_("Choose whether the day is a working day."), "is_working_day"))
-    if day is not None and db.session.scalar(
-        sa.select(WorkdayOverride.id).where(WorkdayOverride.day == day)
-    ):
-        errors.append(
-            input_error(_("There is already an override for %(day)s.", day=raw_day), "day")
-        )
-    return values, errors, day, (working == "yes") if working in ("yes", "no") else None
+def _back() -> str:
+    return url_for("admin.calendar_overrides")
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
@@ -134,27 +128,65 @@ def calendar_overrides():
     if request.method == "GET":
         return _page()
     action = request.form.get("action", "")
-    now = clock.now()
     if action == "delete":
-        raw_id = request.form.get("override_id", "")
-        override = (
-            db.session.get(WorkdayOverride, int(raw_id))
-            if re.fullmatch(r"[0-9]{1,12}", raw_id, re.ASCII)
-            else None
+        form = DeleteForm()
+        if not form.validate():
+            return _page([input_error(_("That override no longer exists."))], 404)
+
+        def delete():
+            return service.delete_override(int(form.override_id.data), **who())
+
+        return submit(
+            delete,
+            render=lambda errors, status: _page(errors, status),
+            redirect_to=_back(),
+            message=_("Override deleted."),
         )
-        if override is None:
-            return _page([input_error(_("That override no longer exists."))], status=404)
-        day = override.day
-        delete_override(override, actor=actor(), now=now, ip=client_ip())
-        db.session.commit()
-        flash(_("Override for %(day)s deleted.", day=day.isoformat()))
-        return redirect(url_for("admin.calendar_overrides"))
     if action != "add":
-        return _page([input_error(_("Choose an action."))], status=422)
-    values, errors, day, working = _parse_add(request.form)
-    if errors or day is None or working is None:
-        return _page(errors, values, status=422)
-    add_override(day, working, values["note"], actor=actor(), now=now, ip=client_ip())
-    db.session.commit()
-    flash(_("Override for %(day)s saved.", day=day.isoformat()))
-    return redirect(url_for("admin.calendar_overrides"))
+        return _page([input_error(_("Choose an action."))], 422)
+    form = OverrideForm()
+    return submit(
+        lambda: service.add_override(form.to_input(), **who()),
+        render=lambda errors, status: _page(errors, status, form=form),
+        redirect_to=_back(),
+        form=form,
+        message=_("Override for %(day)s saved.", day=form.day.data or ""),
+    )
+
+
+@bp.post("/calendar/years/<int:year>/complete")
+@require(Permission.CALENDAR_MANAGE)
+def calendar_year_complete(year: int):
+    form = YearCompleteForm()
+    return submit(
+        lambda: service.mark_year_complete(
+            service.YearCompletionInput(year=year, notice_ref=form.notice_ref.data or ""), **who()
+        ),
+        render=lambda errors, status: _page(errors, status, complete_form=form, form_year=year),
+        redirect_to=_back(),
+        form=form,
+        message=_(
+            "The %(year)s holiday schedule is marked complete: deadlines across it are now "
+            "certain.",
+            year=year,
+        ),
+    )
+
+
+@bp.post("/calendar/years/<int:year>/reopen")
+@require(Permission.CALENDAR_MANAGE)
+def calendar_year_reopen(year: int):
+    form = YearReopenForm()
+    return submit(
+        lambda: service.reopen_year(
+            service.YearReopenInput(year=year, reason=form.reason.data or ""), **who()
+        ),
+        render=lambda errors, status: _page(errors, status, reopen_form=form, form_year=year),
+        redirect_to=_back(),
+        form=form,
+        message=_(
+            "The %(year)s holiday schedule is reopened: deadlines across it are marked "
+            "uncertain until it is complete again.",
+            year=year,
+        ),
+    )

@@ -3,8 +3,9 @@ catalog's workflow from solicitation to filing, with its adjustments during the 
 
 The office (CATALOG_MANAGE) runs every step; department staff (CATALOG_SUBMIT) see their
 government's catalogs and submit their department's items while the solicitation is open.
-Views are thin: parse a form, call ``portal.services.catalog_workflow``, commit once, flash,
-redirect; a refusal re-renders the page with status 422 and the rule IDs, nothing saved.
+Views are thin: parse a form, call ``portal.services.catalog_workflow`` through the shared write
+path (``submit``: commit once, flash, redirect); a refusal re-renders the page with status 422
+and the rule IDs, nothing saved.
 """
 
 from __future__ import annotations
@@ -13,34 +14,40 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
 from admin import forms_catalog as F
-from admin._helpers import actor, client_ip, input_error
-from admin._helpers import attach as _attach
-from admin._helpers import form_errors as _form_errors
+from admin._helpers import input_error, submit, who
 from portal import clock, labels
 from portal.extensions import db
 from portal.i18n import is_zh
-from portal.models.catalog import Catalog, CatalogAdjustment, CatalogEntry, CatalogSubmission
+from portal.models.catalog import (
+    Catalog,
+    CatalogAdjustment,
+    CatalogDeputyReview,
+    CatalogEntry,
+    CatalogSubmission,
+)
 from portal.models.decision import Decision
 from portal.models.org import Department, DepartmentKind, Government
 from portal.permissions import Permission, can, require
-from portal.rules.catalog import CatalogPhase, submissions_due
 from portal.rules.enums import CatalogAdjustmentType
-from portal.rules.errors import RuleViolation
-from portal.rules.workdays import local_date
 from portal.services import catalog_workflow as workflow
 from portal.services import procedure
+from portal.services.catalog_workflow import CatalogPhase
 
 ROUTE = "/catalogs/<int:catalog_id>"
 
 
 def _who() -> dict[str, Any]:
-    return {"actor": actor(), "now": clock.now(), "ip": client_ip()}
+    return who()
+
+
+def local_date(moment) -> Any:
+    return clock.to_local(moment).date()
 
 
 def _may_view() -> None:
@@ -106,7 +113,7 @@ def _list_page(form=None, errors=None, status: int = 200):
             formdata=None,
             year=year,
             solicited_on=local_date(now),
-            submissions_due_on=submissions_due(year),
+            submissions_due_on=workflow.submissions_due(year),
         )
     return (
         render_template(
@@ -133,22 +140,23 @@ def catalog_list():
 @require(Permission.CATALOG_MANAGE)
 def catalog_open():
     form = F.OpenCatalogForm()
-    if not form.validate():
-        return _list_page(form, _form_errors(form), 422)
-    year = form.year.data or 0
-    if not 2021 <= year <= local_date(clock.now()).year + 1:
-        errors = [input_error(_("Choose the current or the next year."), "year")]
-        return _list_page(form, errors, 422)
     gov = db.session.get(Government, current_user.government_id)
-    try:
-        catalog = workflow.open_catalog(gov, year, form.values(), **_who())
-    except RuleViolation as refused:
-        db.session.rollback()
-        _attach(form, refused.violations)
-        return _list_page(form, refused.violations, 422)
-    db.session.commit()
-    flash(_("The solicitation of the %(year)s catalog is open.", year=year))
-    return redirect(url_for("admin.catalog_show", catalog_id=catalog.id))
+    year = form.year.data or 0
+    opened: list[Catalog] = []
+
+    def call():
+        opened.append(workflow.open_catalog(gov, year, form.values(), **_who()))
+
+    response = submit(
+        call,
+        render=lambda errors, status: _list_page(form, errors, status),
+        redirect_to=url_for("admin.catalog_list"),
+        form=form,
+        message=_("The solicitation of the %(year)s catalog is open.", year=year),
+    )
+    if opened and response.status_code == 302:
+        response.location = url_for("admin.catalog_show", catalog_id=opened[0].id)
+    return response
 
 
 # -- one catalog ----------------------------------------------------------------------------------
@@ -180,6 +188,16 @@ def _page(catalog: Catalog, *, errors=None, status: int = 200, **forms):
         )
         f.decision_id.choices = [("", "—")] + [(d.id, d.title) for d in decisions]
         link_forms[e.id] = f
+    heads = workflow.heads_in_charge(catalog)
+    review_form = forms.get("review_form") or F.DeputyReviewForm(
+        formdata=None, reviewed_on=local_date(now)
+    )
+    review_form.set_choices(heads)
+    reviews = workflow.deputy_reviews(catalog)
+    study_forms = {
+        r.id: forms.get(f"study_{r.id}") or F.OfficeStudyForm(formdata=None, prefix=f"s{r.id}")
+        for r in reviews
+    }
     adjustment_form = forms.get("adjustment_form") or F.AdjustmentForm(formdata=None, prefix="adj")
     adjustment_form.set_choices(departments, decisions, locale)
     adjustment_form.set_adjustment_choices(workflow.current_entries(catalog))
@@ -195,6 +213,12 @@ def _page(catalog: Catalog, *, errors=None, status: int = 200, **forms):
         "removed": [e for e in catalog.entries if e.removed_by_id is not None],
         "entry_problems": workflow.entry_violations(catalog),
         "publication_problems": workflow.publication_violations(catalog),
+        "deputies": workflow.deputy_statuses(catalog),
+        "deputy_reviews": reviews,
+        "review_gate": workflow.review_gate_violations(catalog),
+        "review_form": review_form,
+        "study_forms": study_forms,
+        "review_phases": ("office_review", "executive_meeting"),
         "adjustments": workflow.adjustment_rows(catalog, now, procedure.work_calendar()),
         "open_adjustment": workflow.open_adjustment(catalog),
         "versions": workflow.versions(catalog),
@@ -261,18 +285,17 @@ def _run(
     anchor: str,
     message: str | None = None,
 ):
-    if form is not None and not form.validate():
-        return _page(catalog, errors=_form_errors(form), status=422, **{form_key: form})
-    try:
-        call()
-    except RuleViolation as refused:
-        db.session.rollback()
-        if form is not None:
-            _attach(form, refused.violations)
-        return _page(catalog, errors=refused.violations, status=422, **{form_key: form})
-    db.session.commit()
-    flash(message or _("Recorded."))
-    return redirect(url_for("admin.catalog_show", catalog_id=catalog.id, _anchor=anchor))
+    """The shared write path (``submit``) for one catalog's forms: re-render the page with the
+    form and its errors (422), or redirect to the section ``anchor``."""
+    return submit(
+        call,
+        render=lambda errors, status: _page(
+            catalog, errors=errors, status=status, **({form_key: form} if form_key else {})
+        ),
+        redirect_to=url_for("admin.catalog_show", catalog_id=catalog.id, _anchor=anchor),
+        form=form,
+        message=message,
+    )
 
 
 @bp.post(ROUTE + "/submissions")
@@ -286,10 +309,12 @@ def catalog_submit(catalog_id: int):
     form.department_id.choices = [
         (d.id, d.display_name(_locale())) for d in _submitting_departments(catalog)
     ]
-    if not form.validate():
-        return _page(catalog, errors=_form_errors(form), status=422, submission_form=form)
     department = db.session.get(Department, form.department_id.data or 0)
-    if department is None or department not in _submitting_departments(catalog):
+    if (
+        form.is_submitted()
+        and form.department_id.data
+        and (department is None or department not in _submitting_departments(catalog))
+    ):  # a malformed choice (the select offers only the allowed departments)
         errors = [input_error(_("Choose a department of this government."), "department_id")]
         return _page(catalog, errors=errors, status=422, submission_form=form)
     return _run(
@@ -429,9 +454,6 @@ def catalog_notes(catalog_id: int):
 
 
 STEPS: dict[str, Callable[..., None]] = {
-    "deputy_head_review": lambda c, f, **kw: workflow.record_deputy_review(
-        c, f.on.data, f.text.data or "", **kw
-    ),
     "executive_meeting": lambda c, f, **kw: workflow.record_executive_meeting(
         c, f.on.data, f.ref.data or "", **kw
     ),
@@ -450,6 +472,49 @@ def catalog_step(catalog_id: int, step: str):
         abort(404)
     form = F.DatedStepForm()
     return _run(catalog, form, "step_form", lambda: call(catalog, form, **_who()), anchor="phase")
+
+
+# -- CAT-12a: each deputy head's review ---------------------------------------------------------
+
+
+@bp.post(ROUTE + "/deputy-reviews")
+@require(Permission.CATALOG_MANAGE)
+def catalog_deputy_review(catalog_id: int):
+    catalog = _catalog_or_404(catalog_id, Permission.CATALOG_MANAGE)
+    form = F.DeputyReviewForm()
+    form.set_choices(workflow.heads_in_charge(catalog))
+    data = workflow.DeputyReviewInput(
+        deputy_head=form.deputy_head.data or "",
+        reviewed_on=form.reviewed_on.data,
+        opinion=form.opinion.data or "",
+        items_changed=form.items_changed.data or "",
+        office_study=form.office_study.data or "",
+    )
+    return _run(
+        catalog,
+        form,
+        "review_form",
+        lambda: workflow.record_deputy_review(catalog, data, **_who()),
+        anchor="deputy-reviews",
+        message=_("The review of %(name)s is recorded.", name=data.deputy_head),
+    )
+
+
+@bp.post(ROUTE + "/deputy-reviews/<int:review_id>/study")
+@require(Permission.CATALOG_MANAGE)
+def catalog_deputy_review_study(catalog_id: int, review_id: int):
+    catalog = _catalog_or_404(catalog_id, Permission.CATALOG_MANAGE)
+    review = db.session.get(CatalogDeputyReview, review_id)
+    if review is None or review.catalog_id != catalog.id:
+        abort(404)
+    form = F.OfficeStudyForm(prefix=f"s{review.id}")
+    return _run(
+        catalog,
+        form,
+        f"study_{review.id}",
+        lambda: workflow.record_office_study(review, form.office_study.data or "", **_who()),
+        anchor="deputy-reviews",
+    )
 
 
 @bp.post(ROUTE + "/publish")
@@ -504,9 +569,7 @@ def catalog_adjustment_propose(catalog_id: int):
     form.set_adjustment_choices(workflow.current_entries(catalog))
     try:
         kind = CatalogAdjustmentType(form.kind.data or request.form.get("adj-kind", ""))
-    except ValueError:
-        kind = None
-    if kind is None:
+    except ValueError:  # a malformed choice
         errors = [input_error(_("Choose the kind of adjustment."), "kind")]
         return _page(catalog, errors=errors, status=422, adjustment_form=form)
     return _run(

@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from admin.forms_late import CountField, PlainDateField, clean_line, clean_text
 from portal import labels
-from portal.rules.catalog import EntryOrigin
 from portal.rules.enums import CatalogAdjustmentType
 from portal.rules.stages import Category
+from portal.services.catalog_workflow import EntryOrigin
 
 TEXT_MAX = 5000
 
@@ -109,6 +109,9 @@ class SubmissionForm(_EntryFields):
 
 class EntryForm(_EntryFields):
     undertaking_unit_id = SelectField(_l("Undertaking unit"), coerce=optional_int, choices=[])
+    deputy_head = StringField(
+        _l("Deputy head in charge (CAT-12a)"), validators=[Length(max=60)], filters=[clean_line]
+    )
     origin = SelectField(_l("Origin"), choices=[])
     dept_legality_review_passed = BooleanField(
         _l("Passed by the department's own legality review body (CAT-8c)")
@@ -137,6 +140,7 @@ class EntryForm(_EntryFields):
             "decision_id": self.decision_id.data,
             "origin": EntryOrigin(self.origin.data),
             "dept_legality_review_passed": bool(self.dept_legality_review_passed.data),
+            "deputy_head": self.deputy_head.data or "",
         }
 
 
@@ -147,6 +151,7 @@ def labels_origin():
 class AdjustmentForm(EntryForm):
     origin = None  # an item added by an adjustment is listed by the office (CAT-16a)
     dept_legality_review_passed = None
+    deputy_head = None  # CAT-16a: the government approves an adjustment (no deputy review)
     kind = SelectField(_l("Kind of adjustment"), choices=[])
     entry_id = SelectField(_l("Item concerned"), coerce=optional_int, choices=[])
     reason = TextAreaField(
@@ -224,4 +229,34 @@ class FilingForm(FlaskForm):
     filed_on = PlainDateField(_l("Filed on"), validators=[Optional()])
     filing_reference = StringField(
         _l("Filing platform reference"), validators=[Length(max=100)], filters=[clean_line]
+    )
+
+
+class DeputyReviewForm(FlaskForm):
+    """CAT-12a: one deputy head's review of the draft catalog."""
+
+    # the service checks the name against the deputy heads in charge (CAT-12a)
+    deputy_head = SelectField(_l("Deputy head in charge"), choices=[], validate_choice=False)
+    reviewed_on = PlainDateField(_l("Reviewed on"), validators=[Optional()])
+    opinion = TextAreaField(_l("Opinion"), validators=[Length(max=TEXT_MAX)], filters=[clean_text])
+    items_changed = TextAreaField(
+        _l("Items the deputy head added or changed"),
+        validators=[Length(max=TEXT_MAX)],
+        filters=[clean_text],
+    )
+    office_study = TextAreaField(
+        _l("The office's study of those proposals"),
+        validators=[Length(max=TEXT_MAX)],
+        filters=[clean_text],
+    )
+
+    def set_choices(self, heads) -> None:
+        self.deputy_head.choices = [("", "—")] + [(h, h) for h in heads]
+
+
+class OfficeStudyForm(FlaskForm):
+    office_study = TextAreaField(
+        _l("The office's study of the proposals (CAT-12a)"),
+        validators=[Length(max=TEXT_MAX)],
+        filters=[clean_text],
     )

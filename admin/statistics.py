@@ -12,7 +12,6 @@ from portal import clock, labels
 from portal.extensions import db
 from portal.models.org import Government
 from portal.permissions import Permission, require
-from portal.rules.workdays import local_date
 from portal.services import exports
 from portal.services import statistics as service
 from portal.services import supervision as supervision_service
@@ -26,7 +25,7 @@ def _year(default: int) -> int:
 
 
 def _context():
-    today = local_date(clock.now())
+    today = clock.local_today()
     gov = db.session.get(Government, current_user.government_id)
     years = service.years(gov.id) or [today.year]
     year = _year(years[0] if today.year not in years else today.year)

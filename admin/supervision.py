@@ -4,8 +4,8 @@
 rectifications, and sends the reminders; each decision has a supervision screen with its
 tasks and monthly tracking, inspections with their reports and rectification, year-end
 assessments and the executing unit's public updates. Views are thin: parse a form, call
-``portal.services.supervision``, commit once, flash, redirect; a refusal re-renders with 422,
-the rule IDs on screen and nothing saved.
+``portal.services.supervision`` through the shared write path (``submit``: commit once, flash,
+redirect); a refusal re-renders with 422, the rule IDs on screen and nothing saved.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from wtforms import SelectChoice
 
 from admin import bp
 from admin import forms_supervision as F
-from admin._helpers import actor, client_ip, decision_or_404, input_error
-from portal import clock
+from admin._helpers import attach as _attach  # noqa: F401  (admin/evaluation.py imports it)
+from admin._helpers import decision_or_404, input_error, submit, who
+from admin._helpers import form_errors as _form_errors  # noqa: F401  (same)
+from portal import clock, transaction
 from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.org import Department
@@ -34,42 +36,17 @@ from portal.models.supervision import (
     SupervisionTask,
 )
 from portal.permissions import Permission, can, require
-from portal.rules.errors import RuleViolation
-from portal.rules.supervision import Month
-from portal.rules.transitions import FINAL_EXITS
-from portal.rules.workdays import local_date
 from portal.services import supervision as service
 
 ROUTE = "/decisions/<int:decision_id>/supervision"
 
 
 def _who() -> dict[str, Any]:
-    return {"actor": actor(), "now": clock.now(), "ip": client_ip()}
+    return who()
 
 
 def _today():
-    return local_date(clock.now())
-
-
-def _form_errors(form: FlaskForm) -> list[RuleViolation]:
-    out = []
-    for name, messages in form.errors.items():
-        field = getattr(form, name, None)
-        label = field.label.text if field is not None else name
-        for message in messages if isinstance(messages, list) else [messages]:
-            out.append(input_error(f"{label}: {message}", name))
-    return out
-
-
-def _attach(form: FlaskForm, violations: list[RuleViolation]) -> None:
-    from portal.labels import citation, violation_text
-
-    for v in violations:
-        field = getattr(form, v.field, None) if v.field else None
-        if field is None or not hasattr(field, "errors"):
-            continue
-        text = violation_text(v)
-        field.errors = [*field.errors, f"{citation(v.rule)}：{text}" if v.rule else text]
+    return clock.local_today()
 
 
 def _run(
@@ -80,19 +57,17 @@ def _run(
     *,
     anchor: str | None = None,
     render: Callable[..., Any] | None = None,
+    message: str | None = None,
 ):
+    """The shared write path (``submit``) for the supervision screen's forms."""
     render = render or _page
-    if not form.validate():
-        return render(decision, errors=_form_errors(form), status=422, **{key: form})
-    try:
-        action()
-    except RuleViolation as refused:
-        db.session.rollback()
-        _attach(form, refused.violations)
-        return render(decision, errors=refused.violations, status=422, **{key: form})
-    db.session.commit()
-    flash(_("Recorded."))
-    return redirect(url_for("admin.decision_supervision", decision_id=decision.id, _anchor=anchor))
+    return submit(
+        action,
+        render=lambda errors, status: render(decision, errors=errors, status=status, **{key: form}),
+        redirect_to=url_for("admin.decision_supervision", decision_id=decision.id, _anchor=anchor),
+        form=form,
+        message=message,
+    )
 
 
 def _units(decision: Decision, blank: bool = False) -> list[SelectChoice]:
@@ -178,12 +153,8 @@ def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
         "can_update": edit,
         "registration_blocked": service.registration_violations(decision),
         "task_overdue": lambda t: t.status == "open" and t.deadline < today,
-        "rect_overdue": lambda r: service.rules.rectification_overdue(
-            r.due_on, r.completed_on, today
-        ),
-        "self_report_overdue": lambda i: service.rules.self_report_overdue(
-            i.self_report_due, i.self_report_received_on, today
-        ),
+        "rect_overdue": lambda r: service.rectification_overdue(r, today),
+        "self_report_overdue": lambda i: service.self_report_overdue(i, today),
     }
     return render_template("admin/supervision/decision.html", **ctx), status
 
@@ -214,26 +185,11 @@ def _manage(decision_id: int) -> Decision:
 def supervision_index():
     gov_id = current_user.government_id
     today = _today()
-    decisions = db.session.scalars(
-        sa.select(Decision)
-        .where(
-            Decision.government_id == gov_id,
-            Decision.published_at.is_not(None),
-            Decision.stage.not_in([s.value for s in FINAL_EXITS]),
-        )
-        .order_by(Decision.published_at.desc())
-    ).all()
-    counts = dict(
-        db.session.execute(
-            sa.select(SupervisionTask.decision_id, sa.func.count(SupervisionTask.id))
-            .where(SupervisionTask.decision_id.in_([d.id for d in decisions]))
-            .group_by(SupervisionTask.decision_id)
-        ).all()
-    )
+    decisions = service.decisions_under_supervision(gov_id)
     return render_template(
         "admin/supervision/index.html",
         decisions=decisions,
-        task_counts=counts,
+        task_counts=service.task_counts(decisions),
         overdue=service.overdue_tracking(gov_id, today),
         overdue_tasks=service.overdue_tasks(gov_id, today),
         overdue_rectifications=service.rectifications_overdue(gov_id, today),
@@ -245,10 +201,11 @@ def supervision_index():
 @bp.post("/supervision/reminders")
 @require(Permission.SUPERVISION_MANAGE)
 def supervision_reminders():
-    sent = service.send_reminders(
-        clock.now(), government_id=current_user.government_id, actor=actor()
+    sent = transaction.run(
+        lambda: service.send_reminders(
+            clock.now(), government_id=current_user.government_id, actor=who()["actor"]
+        )
     )
-    db.session.commit()
     flash(_("%(n)d reminder(s) sent.", n=sent))
     return redirect(url_for("admin.supervision_index"))
 
@@ -314,10 +271,12 @@ def decision_supervision_tracking(decision_id: int, task_id: int):
     form = _tracking_form(task, F.TrackingForm(prefix=f"t{task.id}"))
 
     def action():
-        year, month = (int(x) for x in form.month.data.split("-"))
+        month = service.month_of(form.month.data)
+        if month is None:  # a malformed choice (the select offers the task's months)
+            raise input_error(_("Choose a month."), "month")
         service.record_tracking(
             task,
-            Month(year, month),
+            month,
             {
                 "progress": form.progress.data,
                 "effects": form.effects.data,
@@ -507,11 +466,13 @@ def decision_supervision_update_withdraw(decision_id: int, update_id: int):
     row = db.session.get(ImplementationUpdate, update_id)
     if row is None or row.decision_id != decision.id:
         abort(404)
-    service.withdraw_update(row, **_who())
-    db.session.commit()
-    flash(_("The update was taken off the public dossier."))
-    return redirect(
-        url_for("admin.decision_supervision", decision_id=decision.id, _anchor="updates")
+    return submit(
+        lambda: service.withdraw_update(row, **_who()),
+        render=lambda errors, status: _page(decision, errors=errors, status=status),
+        redirect_to=url_for(
+            "admin.decision_supervision", decision_id=decision.id, _anchor="updates"
+        ),
+        message=_("The update was taken off the public dossier."),
     )
 
 

@@ -1,10 +1,11 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from portal.models.audit import AuditEntry, AuditHead
-from portal.models.calendar import WorkdayOverride
+from portal.models.calendar import WorkdayOverride, WorkdayYear
 from portal.models.catalog import (
     Catalog,
     CatalogAdjustment,
+    CatalogDeputyReview,
     CatalogEntry,
     CatalogStatus,
     CatalogSubmission,
@@ -64,6 +65,7 @@ __all__ = [
     "AuditHead",
     "Catalog",
     "CatalogAdjustment",
+    "CatalogDeputyReview",
     "CatalogEntry",
     "CatalogStatus",
     "CatalogSubmission",
@@ -128,5 +130,6 @@ __all__ = [
     "User",
     "UserRole",
     "WorkdayOverride",
+    "WorkdayYear",
     "YearEndAssessment",
 ]

@@ -74,6 +74,9 @@ class Catalog(db.Model):
     adjustments: Mapped[list[CatalogAdjustment]] = relationship(
         back_populates="catalog", order_by="CatalogAdjustment.version", cascade="all, delete-orphan"
     )
+    deputy_reviews: Mapped[list[CatalogDeputyReview]] = relationship(
+        back_populates="catalog", order_by="CatalogDeputyReview.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_public(self) -> bool:
@@ -147,6 +150,8 @@ class CatalogEntry(db.Model):
         default=False, server_default=sa.false()
     )
     submission_id: Mapped[int | None] = mapped_column(sa.ForeignKey("catalog_submissions.id"))
+    # CAT-12a: the government deputy head in charge of the item (分管负责人), who reviews it
+    deputy_head: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
 
     catalog: Mapped[Catalog] = relationship(back_populates="entries")
     undertaking_unit: Mapped[Department | None] = relationship()
@@ -181,3 +186,27 @@ class CatalogSubmission(db.Model):
 
     catalog: Mapped[Catalog] = relationship()
     department: Mapped[Department] = relationship()
+
+
+class CatalogDeputyReview(db.Model):
+    """CAT-12a: one deputy head's review of the draft catalog: who, when, the opinion, the items
+    the deputy head added or changed, and the office's study of those proposals. One per deputy
+    head in charge of the items concerned; all are needed before the executive meeting
+    (CAT-13a). Recorded by the office; once recorded it does not change (the office's study is
+    added once). ``deputy_head`` is empty only for a review recorded before per-deputy reviews
+    existed (migration 0008d)."""
+
+    __tablename__ = "catalog_deputy_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalog_id: Mapped[int] = mapped_column(sa.ForeignKey("catalogs.id"), index=True)
+    deputy_head: Mapped[str] = mapped_column(sa.String(60))
+    reviewed_on: Mapped[date] = mapped_column(sa.Date)
+    opinion: Mapped[str] = mapped_column(sa.Text)
+    items_changed: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    office_study: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    studied_on: Mapped[date | None] = mapped_column(sa.Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    catalog: Mapped[Catalog] = relationship(back_populates="deputy_reviews")

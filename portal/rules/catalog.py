@@ -11,6 +11,8 @@ dates in :mod:`portal.rules.deadlines`; this module adds the state machine aroun
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -84,6 +86,10 @@ ENTRY_EDIT_PHASES = (
     CatalogPhase.EXECUTIVE_MEETING,
 )
 ORDER = tuple(CatalogPhase)
+# CAT-12a: the deputy heads review the draft between the office's drafting and the executive
+# meeting; EXECUTIVE_MEETING means every deputy head in charge has reviewed (a new item under
+# another deputy head sends the catalog back to OFFICE_REVIEW until that one reviews too).
+REVIEW_PHASES = (CatalogPhase.OFFICE_REVIEW, CatalogPhase.EXECUTIVE_MEETING)
 
 
 def _v(rule: str, message: str, field: str | None = None, **params) -> RuleViolation:
@@ -116,7 +122,7 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                 "phase",
             )
         ]
-    if action is CatalogAction.DEPUTY_HEAD_REVIEW and phase is not CatalogPhase.OFFICE_REVIEW:
+    if action is CatalogAction.DEPUTY_HEAD_REVIEW and phase not in REVIEW_PHASES:
         if phase is CatalogPhase.SOLICITATION:
             # CAT-10a / CAT-12a: the office drafts the catalog from the closed submissions first
             return [
@@ -129,9 +135,16 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "phase",
                 )
             ]
-        return [_v("CAT-12a", N_("The deputy heads' review is already recorded."), "phase")]
-    if action is CatalogAction.EXECUTIVE_MEETING and phase is not CatalogPhase.EXECUTIVE_MEETING:
-        if ORDER.index(phase) < ORDER.index(CatalogPhase.EXECUTIVE_MEETING):
+        # CAT-13a: the deputy heads review before the executive meeting, not after it
+        return [
+            _v(
+                "CAT-13a",
+                N_("The executive meeting has determined the catalog; its review is closed."),
+                "phase",
+            )
+        ]
+    if action is CatalogAction.EXECUTIVE_MEETING and phase not in REVIEW_PHASES:
+        if phase is CatalogPhase.SOLICITATION:
             # CAT-13a: the meeting deliberates the catalog after the deputy heads' review
             return [
                 _v(
@@ -140,6 +153,7 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "deputy_head_reviewed_on",
                 )
             ]
+        # CAT-13a: the executive meeting deliberates the catalog once
         return [_v("CAT-13a", N_("The executive meeting is already recorded."), "phase")]
     if action is CatalogAction.PARTY_CONSENT and phase is not CatalogPhase.PARTY_CONSENT:
         if ORDER.index(phase) < ORDER.index(CatalogPhase.PARTY_CONSENT):
@@ -151,6 +165,7 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "executive_meeting_on",
                 )
             ]
+        # CAT-13c: the consent is recorded once
         return [_v("CAT-13c", N_("The party committee's consent is already recorded."), "phase")]
     if action is CatalogAction.PUBLISH and phase is not CatalogPhase.READY:
         if ORDER.index(phase) < ORDER.index(CatalogPhase.READY):
@@ -162,9 +177,11 @@ def action_violations(phase: CatalogPhase, action: CatalogAction) -> list[RuleVi
                     "party_consent",
                 )
             ]
+        # CAT-6c: the catalog is published once
         return [_v("CAT-6c", N_("The catalog is already published."), "phase")]
     if action is CatalogAction.FILE and phase is not CatalogPhase.PUBLISHED:
         if phase is CatalogPhase.FILED:
+            # CAT-6d: the catalog is filed once
             return [_v("CAT-6d", N_("The catalog is already filed."), "phase")]
         # CAT-6d: the published catalog is filed with the higher government
         return [_v("CAT-6d", N_("Only a published catalog can be filed."), "phase")]
@@ -203,6 +220,159 @@ def recorded_date_violations(
             )
         ]
     return []
+
+
+# -- C3: the deputy heads' reviews (CAT-12a) and the executive meeting (CAT-13a) --------------
+
+
+def deputy_head_key(name: str) -> str:
+    """A deputy head's name as people compare it (spacing and width ignored)."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def heads_in_charge(entry_heads: Iterable[str]) -> list[str]:
+    """CAT-12a: the deputy heads in charge of the items concerned, once each, in order."""
+    out: dict[str, str] = {}
+    for name in entry_heads:
+        key = deputy_head_key(name)
+        if key and key not in out:
+            out[key] = " ".join((name or "").split())
+    return list(out.values())
+
+
+def missing_reviews(heads: Iterable[str], reviewed: Iterable[str]) -> list[str]:
+    """CAT-12a: the deputy heads in charge whose review is not recorded yet."""
+    done = {deputy_head_key(r) for r in reviewed}
+    return [h for h in heads if deputy_head_key(h) not in done]
+
+
+@dataclass(frozen=True)
+class DeputyReviewFacts:
+    """One deputy head's review as the office records it (CAT-12a)."""
+
+    deputy_head: str
+    reviewed_on: date | None
+    opinion: str
+    items_changed: str = ""
+    office_study: str = ""
+
+
+def deputy_review_violations(
+    phase: CatalogPhase,
+    review: DeputyReviewFacts,
+    *,
+    heads: Sequence[str],
+    already_reviewed: Iterable[str],
+    today: date,
+    not_before: date | None,
+) -> list[RuleViolation]:
+    """CAT-12a: who reviewed (a deputy head in charge of items of the draft), when, and the
+    opinion; one review per deputy head."""
+    out = action_violations(phase, CatalogAction.DEPUTY_HEAD_REVIEW)
+    if out:
+        return out
+    if not heads:
+        # CAT-12a: the draft goes to the deputy heads in charge of its items: name them first
+        out.append(
+            _v(
+                "CAT-12a",
+                N_("No item of the draft catalog names its deputy head in charge yet."),
+                "deputy_head",
+            )
+        )
+    if not present(review.deputy_head):
+        # CAT-12a: record each deputy head's review: who
+        out.append(_v("CAT-12a", N_("Choose the deputy head who reviewed."), "deputy_head"))
+    elif deputy_head_key(review.deputy_head) not in {deputy_head_key(h) for h in heads}:
+        # CAT-12a: the deputy heads in charge of the items concerned review the draft
+        out.append(
+            _v(
+                "CAT-12a",
+                N_("%(name)s is not the deputy head in charge of any item of the draft catalog."),
+                "deputy_head",
+                name=review.deputy_head,
+            )
+        )
+    elif deputy_head_key(review.deputy_head) in {deputy_head_key(r) for r in already_reviewed}:
+        # CAT-12a: one review per deputy head; a recorded review is not rewritten
+        out.append(
+            _v(
+                "CAT-12a",
+                N_("The review of %(name)s is already recorded."),
+                "deputy_head",
+                name=review.deputy_head,
+            )
+        )
+    # CAT-12a: the date of the review, not in the future, not before the solicitation
+    out += recorded_date_violations(
+        review.reviewed_on, today, field="reviewed_on", not_before=not_before, rule="CAT-12a"
+    )
+    if not present(review.opinion):
+        # CAT-12a: record each deputy head's opinion
+        out.append(_v("CAT-12a", N_("Record the deputy head's opinion."), "opinion"))
+    return out
+
+
+def executive_meeting_review_violations(
+    *,
+    entries_without_head: Sequence[str],
+    missing: Sequence[str],
+    unstudied: Sequence[str],
+) -> list[RuleViolation]:
+    """CAT-12a / CAT-13a: before the executive meeting every item names its deputy head in
+    charge, every one of them has reviewed, and the office has studied what they proposed."""
+    out = []
+    for name in entries_without_head:
+        # CAT-12a: the deputy head in charge of each item reviews it
+        out.append(
+            _v(
+                "CAT-12a",
+                N_("%(name)s names no deputy head in charge."),
+                "deputy_head",
+                name=name,
+            )
+        )
+    if missing:
+        # CAT-13a: the executive meeting comes after the deputy heads' review: all of them
+        out.append(
+            _v(
+                "CAT-13a",
+                N_(
+                    "The deputy heads in charge have not all reviewed the draft catalog: %(names)s."
+                ),
+                "deputy_head_reviewed_on",
+                names="、".join(missing),
+            )
+        )
+    for name in unstudied:
+        # CAT-12a: the office studies the modifications or additional items they propose
+        out.append(
+            _v(
+                "CAT-12a",
+                N_("The office has not studied the items %(name)s proposed to add or change."),
+                "office_study",
+                name=name,
+            )
+        )
+    return out
+
+
+def office_study_violations(
+    items_changed: str, office_study: str, already: str
+) -> list[RuleViolation]:
+    """CAT-12a: the office's study of a deputy head's proposed items, recorded once."""
+    out = []
+    if present(already):
+        # CAT-12a: the study is kept as recorded
+        out.append(_v("CAT-12a", N_("The office's study is already recorded."), "office_study"))
+    elif not present(items_changed):
+        out.append(
+            _v("", N_("This deputy head proposed no items to add or change."), "office_study")
+        )
+    elif not present(office_study):
+        # CAT-12a: the office studies the modifications or additional items proposed
+        out.append(_v("CAT-12a", N_("Write the office's study of the proposals."), "office_study"))
+    return out
 
 
 # -- C0/C1: solicitation and department submissions (CAT-7, CAT-8) ------------------------------
@@ -459,6 +629,7 @@ def adjustment_publish_violations(state: AdjustmentState) -> list[RuleViolation]
             )
         ]
     if state is not AdjustmentState.APPROVED:
+        # CAT-16b: the adjusted catalog is published once
         return [_v("CAT-16b", N_("The adjustment is already published."), "published_at")]
     return []
 
@@ -471,6 +642,7 @@ def adjustment_filing_violations(
     today: date,
 ) -> list[RuleViolation]:
     if state is AdjustmentState.FILED:
+        # CAT-16c: the adjusted catalog is filed once
         return [_v("CAT-16c", N_("The adjusted catalog is already filed."), "filed_on")]
     if state is not AdjustmentState.PUBLISHED or published_on is None:
         # CAT-16c: the adjusted catalog is filed after its publication
@@ -481,7 +653,7 @@ def adjustment_filing_violations(
         filed_on, today, field="filed_on", not_before=published_on, rule="CAT-16c"
     )
     if not present(reference):
-        # A41: the filing platform's reference
+        # CAT-16c / A41: the filing platform's reference
         out.append(_v("CAT-16c", N_("Enter the filing reference."), "filing_reference"))
     return out
 

@@ -45,6 +45,35 @@ def is_overdue(due: date | Deadline, done_on: DateLike | None, today: DateLike) 
     return local_date(today) > due_date
 
 
+# -- A1: deadlines computed across a year without a complete holiday schedule ---------------------
+
+
+def calendar_warning(deadline: Deadline | None) -> RuleViolation | None:
+    """A1: the warning a working-day deadline carries when it was computed across a year whose
+    holiday schedule is not known (the library lacks it and no official marked the year's
+    overrides complete): working days there are counted Monday to Friday, so the day may move.
+
+    A warning, not a refusal: it cites the deadline's own rule (e.g. PART-8b, CAT-16c)."""
+    if deadline is None or not deadline.uncertain:
+        return None
+    years = ", ".join(str(y) for y in deadline.unknown_years) or "?"
+    return RuleViolation(
+        deadline.rule,
+        N_(
+            "Holiday calendar unknown for %(years)s: the due date %(due)s counts working days "
+            "there as Monday to Friday and may move once the year's holiday schedule is marked "
+            "complete."
+        ),
+        years=years,
+        due=deadline.due.isoformat(),
+    )
+
+
+def calendar_warnings(deadlines: Iterable[Deadline | None]) -> list[RuleViolation]:
+    """A1: :func:`calendar_warning` of every uncertain deadline given."""
+    return [w for w in (calendar_warning(d) for d in deadlines) if w is not None]
+
+
 # -- PROC-17b / PROC-17c / PART-7c / PART-7d: open comment period ------------------------------
 
 

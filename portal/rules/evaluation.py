@@ -205,6 +205,7 @@ def trigger_violations(
 def decline_violations(reason: str) -> list[RuleViolation]:
     """A26: the decision organ may record "trigger not confirmed", with a reason."""
     if not present(reason):
+        # A26: "trigger not confirmed" is recorded with its reason
         return [_v("A26", N_("Give the reason the trigger is not confirmed."), "reason")]
     return []
 
@@ -264,6 +265,7 @@ def unit_warnings(unit: str, prior: Iterable[PriorParty]) -> list[RuleViolation]
     out = []
     for p in prior:
         if p.role not in BLOCKING_ROLES and key and normalise_name(p.name) == key:
+            # A28: warn (do not block) for the other prior roles of EVAL-7b
             out.append(
                 _v(
                     "A28",
@@ -315,6 +317,7 @@ def third_party_violations(
     if not is_third_party:
         return out
     if not third_party_type:
+        # EVAL-7a: the third party's kind (university, research institution, social organisation)
         out.append(_v("EVAL-7a", N_("Choose the kind of third party."), "third_party_type"))
     if not independence_declared:
         # EVAL-7a: independent and impartial, no conclusions set in advance
@@ -390,6 +393,7 @@ def report_violations(
     conclusion."""
     out = []
     if not investigation_started:
+        # EVAL-12a: the report follows the investigation
         out.append(_v("EVAL-12a", N_("Investigate before writing the report."), "investigation"))
     missing = [p for p in REPORT_PARTS if not present(values.get(p))]
     if missing:
@@ -426,6 +430,7 @@ def invalidation_violations(reason: str, status: EvaluationStatus) -> list[RuleV
     """EVAL-12f: a serious breach of the procedure means the evaluation is redone."""
     out = []
     if status in (EvaluationStatus.GOV_DECISION, EvaluationStatus.INVALID):
+        # EVAL-12f: only an evaluation not yet decided on can be declared invalid
         out.append(
             _v(
                 "EVAL-12f",
@@ -469,6 +474,7 @@ def gov_decision_violations(
         out.append(_v("EVAL-14a", N_("Choose the government's decision."), "gov_decision"))
         return out
     if decided_on is None:
+        # EVAL-14a: the date of the government's decision
         out.append(_v("EVAL-14a", N_("Give the date of the decision."), "gov_decided_on"))
     if decision is GovDecision.SUSPEND:
         if not decided_by_executive_head:

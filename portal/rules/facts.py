@@ -219,6 +219,10 @@ class PostEvaluationFacts:
     # PROC-43c / EVAL-7b: organisations that did the main pre-decision expert review or risk
     # assessment for this decision (A28: hard block)
     excluded_units: frozenset[str] = frozenset()
+    # EVAL-6a / A26: a triggered post-evaluation not yet carried out (no government decision on
+    # its report), and whether the decision organ recorded "trigger not confirmed" since
+    evaluation_pending: bool = False
+    trigger_not_confirmed: bool = False
 
 
 @dataclass(frozen=True)

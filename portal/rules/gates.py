@@ -600,10 +600,11 @@ def waiver_violations(d: DecisionFacts, step: Step, explanation: str) -> list[Ru
         ]
     out = []
     if not present(explanation):
-        # PROC-28a / PROC-29a(4): non-performance needs a written explanation
+        # PROC-29a(4): non-performance needs a written explanation (PROC-28a requires the
+        # step done; the explanation of not doing it is item 4 of the Art. 29 materials)
         out.append(
             _v(
-                "PROC-28a",
+                "PROC-29a",
                 N_("A written explanation is required to waive the %(step)s step."),
                 "waiver_explanation",
                 step=str(step),
@@ -1085,10 +1086,11 @@ def publication_completion_violations(d: DecisionFacts) -> list[RuleViolation]:
     if d.non_disclosable:
         return out  # PROC-37c: publication duties do not apply to non_disclosable items
     if not p.channels:
-        # PROC-37a / PROC-37c: published through at least one public channel
+        # PROC-37a: published through the gazette, website, newspapers, new media, etc.
+        # (PROC-37c is the exemption of non-disclosable items, handled above)
         out.append(
             _v(
-                "PROC-37c",
+                "PROC-37a",
                 N_("The decision must be published through a public channel."),
                 "channels",
             )
@@ -1211,7 +1213,8 @@ def change_violations(change: ChangeFacts | None) -> list[RuleViolation]:
 
 
 def closing_violations(d: DecisionFacts) -> list[RuleViolation]:
-    """Closing an item: filed (PROC-38a), execution done, archive complete (PROC-39a)."""
+    """Closing an item: filed (PROC-38a), execution done, a triggered post-evaluation carried
+    out or its trigger not confirmed (EVAL-6a, A26), archive complete (PROC-39a)."""
     out = []
     if d.status(Step.FILING) is not StepStatus.COMPLETED:
         # PROC-38a: the decision must have been filed
@@ -1219,7 +1222,35 @@ def closing_violations(d: DecisionFacts) -> list[RuleViolation]:
     if not d.execution.completed:
         # PROC-40b: execution reported complete
         out.append(_v("PROC-40b", N_("Execution is not complete."), "execution"))
-    if d.status(Step.POST_EVALUATION) is StepStatus.IN_PROGRESS:
+    pe = d.post_evaluation
+    if pe.evaluation_pending and not pe.trigger_not_confirmed:
+        # EVAL-6a / A26: a recorded trigger makes the post-evaluation mandatory: the item is
+        # not closed before it is carried out (its unit designated, the government's decision
+        # on its report recorded), unless the decision organ recorded "trigger not confirmed"
+        if not present(pe.evaluation_unit):
+            out.append(
+                _v(
+                    "EVAL-6a",
+                    N_(
+                        "A post-evaluation was triggered and has no evaluation unit: designate "
+                        "the unit and carry it out, or record that the trigger is not "
+                        "confirmed, with the reason."
+                    ),
+                    "post_evaluation",
+                )
+            )
+        else:
+            out.append(
+                _v(
+                    "EVAL-6a",
+                    N_(
+                        "The triggered post-evaluation is not carried out yet: the government "
+                        "has not decided on its report."
+                    ),
+                    "post_evaluation",
+                )
+            )
+    elif d.status(Step.POST_EVALUATION) is StepStatus.IN_PROGRESS:
         # EVAL-14a: a running post-evaluation needs the government's decision first
         out.append(_v("EVAL-14a", N_("A post-evaluation is still in progress."), "post_evaluation"))
     if not d.archive_complete:

@@ -122,6 +122,7 @@ def task_violations(t: TaskInput) -> list[RuleViolation]:
     """SUP-7a: 分解立项, with target milestones, responsible units and completion deadlines."""
     out = []
     if not present(t.title):
+        # SUP-7a: the task itself (its description)
         out.append(_v("SUP-7a", N_("Describe the task."), "title"))
     if not present(t.target_milestones):
         # SUP-7a: 目标节点
@@ -238,8 +239,10 @@ def tracking_entry_violations(
     """SUP-7b: an entry belongs to a month the task was open in, not a future month."""
     out = []
     if (month.year, month.month) < (registered_on.year, registered_on.month):
+        # SUP-7b: an entry belongs to a month the task was open in
         out.append(_v("SUP-7b", N_("The task was registered after that month."), "month"))
     if (month.year, month.month) > (recorded_on.year, recorded_on.month):
+        # SUP-7b: not a future month
         out.append(_v("SUP-7b", N_("A month cannot be tracked before it begins."), "month"))
     if not present(progress):
         # SUP-2a: know the execution progress, effects and problems at all times
@@ -258,6 +261,7 @@ def assessment_violations(year: int, assessed_on: date | None, result: str | Non
     """SUP-7c / A29: assessed at the year's end (from 15 December), with result and assessor."""
     out = []
     if assessed_on is None:
+        # SUP-7c: the date of the year-end assessment
         out.append(_v("SUP-7c", N_("Give the date of the assessment."), "assessed_on"))
     elif assessed_on < year_end_window_opens(year):
         # SUP-7c / A29: 年底时 - the window opens on 15 December
@@ -271,8 +275,10 @@ def assessment_violations(year: int, assessed_on: date | None, result: str | Non
             )
         )
     if not result:
+        # SUP-7c: the assessment result
         out.append(_v("SUP-7c", N_("Choose the assessment result."), "result"))
     if not present(assessor):
+        # SUP-7c: the assessor
         out.append(_v("SUP-7c", N_("Name the assessor."), "assessor"))
     return out
 
@@ -294,6 +300,7 @@ def inspection_violations(
     """SUP-10a/b/c: a written inspection sets the self-report deadline; on-site techniques."""
     out = []
     if started_on is None:
+        # SUP-10a: the inspection's start (the self-report deadline follows it, SUP-10b)
         out.append(_v("SUP-10a", N_("Give the date the inspection starts."), "started_on"))
     if method is InspectionMethod.WRITTEN:
         if self_report_due is None:
@@ -306,6 +313,7 @@ def inspection_violations(
                 )
             )
         elif started_on is not None and self_report_due < started_on:
+            # SUP-10b: the self-report is due after the inspection starts
             out.append(
                 _v(
                     "SUP-10b",
@@ -367,6 +375,7 @@ def dissemination_violations(approved_on: date | None, sent_on: date | None) -> 
             )
         ]
     if sent_on is not None and sent_on < approved_on:
+        # SUP-12a: conclusions are sent only after the report's approval
         return [
             _v(
                 "SUP-12a",
@@ -392,6 +401,7 @@ def rectification_violations(
             )
         )
     if not present(description):
+        # SUP-12c: what must be rectified
         out.append(_v("SUP-12c", N_("Describe what must be rectified."), "description"))
     if due_on is None:
         # SUP-12c: 在规定时间内完成整改

@@ -69,6 +69,19 @@ NEEDS_STARTED: dict[Step, tuple[Step, str]] = {
     Step.POST_EVALUATION: (Step.EXECUTION, "PROC-43a"),
 }
 
+# The rule that fixes where each step sits in the procedure (its predecessor), cited when a step
+# is started twice or completed while not running. No article orders the catalog listing and the
+# initiation themselves: those refusals carry no rule ID. (Issue 11: these refusals used to cite
+# PROC-39a, the archiving rule, which says nothing about the order of steps.)
+STEP_ORDER_RULE: dict[Step, str] = {
+    Step.CATALOG_LISTING: "",
+    Step.INITIATION: "",
+    Step.INTERNAL_LEGAL_REVIEW: "PROC-28a",  # after the three tracks and the draft
+    **dict.fromkeys(TRACKS, "PROC-25c"),  # alongside drafting
+    **{step: rule for step, (_pre, rule) in NEEDS_STARTED.items()},
+    **{step: rule for step, (_pre, rule) in SEQUENTIAL.items()},
+}
+
 # Steps reset to pending when a revised draft goes back to drafting (A11).
 REVISION_RESETS: tuple[Step, ...] = (
     Step.INTERNAL_LEGAL_REVIEW,
@@ -244,9 +257,10 @@ def _step_reasons(
 
 
 def _already(target: Step) -> RuleViolation:
-    # PROC-39a: the record of a step is not restarted (A11 loops go through drafting)
+    # The step order's rule (STEP_ORDER_RULE): a step is entered once, after its predecessor;
+    # A11 loops go back through drafting. No rule ID for the catalog listing and initiation.
     return _v(
-        "PROC-39a",
+        STEP_ORDER_RULE[target],
         N_("The %(step)s step has already been started."),
         "status",
         step=str(target),
@@ -295,8 +309,8 @@ def _exit_reasons(d: DecisionFacts, target: Stage) -> list[RuleViolation]:
         return gates.change_violations(change)
     if target is Stage.CLOSED:
         return gates.closing_violations(d)
-    # PROC-45a: not an exit
-    return [_v("PROC-45a", N_("%(stage)s is not an exit."), "stage", stage=str(target))]
+    # not an exit of the state machine: an input error, no article names it
+    return [_v("", N_("%(stage)s is not an exit."), "stage", stage=str(target))]
 
 
 # -- public API -------------------------------------------------------------------------------
@@ -342,9 +356,14 @@ def completion_blocking_reasons(
 ) -> list[RuleViolation]:
     """Every reason ``step`` cannot be marked completed now."""
     if d.status(step) is not StepStatus.IN_PROGRESS:
-        # PROC-39a: only a running step is completed
+        # only a running step is completed: the step order's rule (STEP_ORDER_RULE)
         return [
-            _v("PROC-39a", N_("The %(step)s step is not in progress."), "status", step=str(step))
+            _v(
+                STEP_ORDER_RULE[step],
+                N_("The %(step)s step is not in progress."),
+                "status",
+                step=str(step),
+            )
         ]
     return gates.dedupe(gates.step_completion_violations(d, step, calendar))
 

@@ -3,14 +3,18 @@
 A working day is Mon-Fri, minus the State Council's statutory holidays, plus its official make-up
 working days (调休). The data comes from ``chinese_calendar``; an admin-editable override table
 (``{date: is_working_day}``) takes precedence and fills in years the library does not know yet.
-For an unknown year with no override at all the calendar falls back to plain Mon-Fri and says so:
-every computed :class:`Deadline` carries ``uncertain=True`` when it crossed such a year.
+
+A year the library does not cover is *known* only once an official has marked its schedule
+complete (every holiday and make-up day of the State Council's notice entered):
+``complete_years``. One override does not make a year known: until the year is marked complete,
+days without an override fall back to plain Mon-Fri and every computed :class:`Deadline` that
+crossed the year carries ``uncertain=True`` (A1: "holiday calendar unknown").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import chinese_calendar
@@ -40,12 +44,14 @@ class Deadline:
 
     ``due`` is the last permitted day (inclusive) for "within" limits, or the boundary day for
     "not less than" limits, as each function documents. ``uncertain`` is true when the
-    computation crossed a year whose holidays the calendar does not know (Mon-Fri fallback).
+    computation crossed a year whose holidays the calendar does not know (Mon-Fri fallback);
+    ``unknown_years`` names those years.
     """
 
     due: date
     rule: str
     uncertain: bool = False
+    unknown_years: tuple[int, ...] = field(default=(), compare=False)
 
 
 def _library_covers(year: int) -> bool:
@@ -69,17 +75,22 @@ def library_covers(year: int) -> bool:
 class WorkCalendar:
     """Working-day arithmetic over official Chinese holidays plus an override table."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[date, bool] | None = None,
+        complete_years: Iterable[int] = (),
+    ) -> None:
         self._overrides: dict[date, bool] = {
             local_date(d): bool(v) for d, v in (overrides or {}).items()
         }
-        self._override_years = frozenset(d.year for d in self._overrides)
+        self._complete_years = frozenset(int(y) for y in complete_years)
 
     # -- single days ---------------------------------------------------------------------------
 
     def is_known_year(self, year: int) -> bool:
-        """True when ``chinese_calendar`` covers ``year`` or overrides exist for that year."""
-        return library_covers(year) or year in self._override_years
+        """True when ``chinese_calendar`` covers ``year``, or an official marked the year's
+        schedule complete (A1). Overrides alone never make a year known."""
+        return library_covers(year) or year in self._complete_years
 
     def is_working_day(self, d: date | datetime) -> bool:
         d = local_date(d)
@@ -148,7 +159,8 @@ class WorkCalendar:
 
     def deadline(self, rule: str, start: date | datetime, due: date) -> Deadline:
         """A :class:`Deadline` for ``due``; uncertain if the span crossed an unknown year."""
-        return Deadline(due, rule, bool(self.uncertain_years_touched(start, due)))
+        unknown = tuple(sorted(self.uncertain_years_touched(start, due)))
+        return Deadline(due, rule, bool(unknown), unknown)
 
 
 DEFAULT_CALENDAR = WorkCalendar()

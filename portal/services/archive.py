@@ -1,10 +1,23 @@
 """The archive package of a decision (PROC-39a: 全过程记录和材料归档).
 
 ``build_archive`` writes one zip with everything the procedure recorded: the decision, its steps,
-every stage record, every document version, the consultation opinions and the decision's audit
-entries (with their sequence numbers and hashes, so they can be checked against the chain). A
-``manifest.json`` lists every file with its size and SHA-256. The package is derived data: it can
-be rebuilt from the database at any time. Building it is recorded in the audit log.
+every stage record, every document version, every opinion of the consultation with its
+moderation state, answer and adoption (``opinions.csv``) and the public feedback of the
+post-evaluation (``feedback.csv``), every hearing and symposium with its notice, record, report,
+sides and registrations (``records/hearings.json``), every correction of an issued record and
+every request to change a gate-switching flag (``records/corrections.json``), and the decision's
+audit entries (with their sequence numbers and hashes, so they can be checked against the
+chain). A ``manifest.json`` lists every file with its size and SHA-256 and how many rows of each
+kind the package holds. The package is derived data: it can be rebuilt from the database at any
+time. Building it is recorded in the audit log.
+
+Privacy (security.md, A39): the package holds no contact data of the public: no e-mail address,
+phone number, resident ID number, IP hash, receipt or check-in code of an opinion, a feedback
+item or a registration; a name appears only where its owner consented to its publication; phone
+and ID numbers typed into a text are masked.
+
+``complete_archive`` records that the whole-process archive is complete (PROC-39a): from then on
+the decision-making record is frozen (``portal.services.records``).
 """
 
 from __future__ import annotations
@@ -24,33 +37,80 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.consultation import Consultation
+from portal.models.correction import Correction, FlagRequest
 from portal.models.decision import Decision, ProcedureStep
 from portal.models.deliberation import Meeting, PartyReport
 from portal.models.document import Document, DocumentVersion
 from portal.models.drafting import Dispute, DraftingRecord, UnitConsultation
+from portal.models.evaluation import PublicFeedback
 from portal.models.expert import ExpertReview
+from portal.models.hearing import Hearing, HearingRegistration
 from portal.models.implementation import DecisionChange
+from portal.models.opinion import Opinion
 from portal.models.participation import ParticipationActivity
 from portal.models.review import LegalityReview
 from portal.models.risk import RiskAssessment
-from portal.rules.errors import N_
+from portal.rules import privacy, records
+from portal.rules.errors import N_, RuleViolation, refuse
+from portal.rules.transitions import FINAL_EXITS
 from portal.rules.workdays import CHINA_TZ
 from portal.services import audit, exports
+from portal.services.records import update_record
 
-GENERATOR = "Decision Portal archive package v1"
+GENERATOR = "Decision Portal archive package v2"
+# opinions.csv: the opinion as received (personal data masked), its moderation and its answer
+# (PROC-20a, PART-15b); ``author`` only with the submitter's consent (A39).
 OPINION_COLUMNS = (
     "id",
     "consultation_id",
     "submitted_at",
+    "clause",
+    "theme",
     "author",
     "text",
     "status",
+    "withheld_reason",
+    "moderated_at",
+    "published_text",
     "adoption",
-    "adoption_explanation",
+    "response",
+    "answered_at",
+    "group_key",
 )
-OPINIONS_NOTE = N_(
-    "opinions.csv has its header row only: consultation opinions arrive with the consultation "
-    "issue (the Opinion model does not exist yet)."
+# feedback.csv: the public's feedback on the decision (EVAL-9b call for input, PROC-42b).
+FEEDBACK_COLUMNS = (
+    "id",
+    "evaluation_id",
+    "submitted_at",
+    "author",
+    "text",
+    "status",
+    "withheld_reason",
+    "moderated_at",
+    "published_text",
+)
+# Registration fields that never go into the package (contacts, ID number, codes that allow
+# a look-up or a check-in, the duplicate keys); the name only with consent.
+REGISTRATION_PRIVATE = frozenset(
+    {
+        "contact_phone",
+        "contact_email",
+        "id_number",
+        "receipt_code",
+        "checkin_code",
+        "idempotency_key",
+        "content_hash",
+        "active_contact_key",
+        "ip_hash",
+    }
+)
+NOTES = (
+    N_(
+        "No contact data of the public is in the package: e-mail addresses, phone numbers, ID "
+        "numbers, IP hashes and receipt codes of opinions, feedback and registrations are left "
+        "out, names appear only with their owner's consent, and phone and ID numbers written "
+        "in a text are masked."
+    ),
 )
 # The record files, in the order they are written, with what they hold.
 RECORD_FILES: tuple[tuple[str, str], ...] = (
@@ -66,6 +126,14 @@ RECORD_FILES: tuple[tuple[str, str], ...] = (
     ("records/meetings.json", N_("Collective decision meetings")),
     ("records/party_reports.json", N_("Requests and reports to the Party committee")),
     ("records/changes.json", N_("Suspensions, adjustments and terminations")),
+    (
+        "records/hearings.json",
+        N_("Hearings and symposiums: notice, sides, registrations, record and report"),
+    ),
+    (
+        "records/corrections.json",
+        N_("Corrections of issued records and requests to change gate-switching flags"),
+    ),
 )
 
 
@@ -197,6 +265,107 @@ def record_files(decision: Decision) -> dict[str, Any]:
         "records/changes.json": [
             columns(c) for c in _rows(DecisionChange, decision, DecisionChange.decided_on)
         ],
+        "records/hearings.json": [hearing_record(h) for h in hearings_of(decision)],
+        "records/corrections.json": {
+            "corrections": [columns(c) for c in _rows(Correction, decision, Correction.id)],
+            "flag_requests": [columns(r) for r in _rows(FlagRequest, decision, FlagRequest.id)],
+        },
+    }
+
+
+# -- the public's contributions, without their contact data (security.md, A39) ------------------
+
+
+def _masked(text: str, *private: str) -> str:
+    """``text`` with phone and ID numbers masked, and the record's own contacts removed."""
+    out = privacy.mask_personal_data(text or "")
+    for value in private:
+        value = (value or "").strip()
+        if len(value) >= 5:
+            out = out.replace(value, privacy.mask_contact(value))
+    return out
+
+
+def _author(name: str, consent: bool) -> str:
+    return (name or "") if consent else ""
+
+
+def opinions_of(decision: Decision) -> list[Opinion]:
+    return _rows(Opinion, decision, Opinion.id)
+
+
+def opinion_rows(decision: Decision) -> list[list[Any]]:
+    return [
+        [
+            o.id,
+            o.consultation_id,
+            o.submitted_at,
+            o.clause,
+            o.theme,
+            _author(o.display_name, o.publish_name_consent),
+            _masked(o.body, o.contact_email, o.contact_phone),
+            o.status,
+            o.withheld_reason or "",
+            o.moderated_at or "",
+            _masked(o.published_body, o.contact_email, o.contact_phone),
+            o.adoption,
+            _masked(o.response),
+            o.answered_at or "",
+            o.group_key,
+        ]
+        for o in opinions_of(decision)
+    ]
+
+
+def feedback_of(decision: Decision) -> list[PublicFeedback]:
+    return _rows(PublicFeedback, decision, PublicFeedback.id)
+
+
+def feedback_rows(decision: Decision) -> list[list[Any]]:
+    return [
+        [
+            f.id,
+            f.evaluation_id or "",
+            f.submitted_at,
+            _author(f.display_name, f.publish_name_consent),
+            _masked(f.body, f.contact_email, f.contact_phone),
+            f.status,
+            f.withheld_reason or "",
+            f.moderated_at or "",
+            _masked(f.published_body, f.contact_email, f.contact_phone),
+        ]
+        for f in feedback_of(decision)
+    ]
+
+
+def hearings_of(decision: Decision) -> list[Hearing]:
+    return _rows(Hearing, decision, Hearing.id)
+
+
+def registrations_of(hearing: Hearing) -> list[HearingRegistration]:
+    return list(
+        db.session.scalars(
+            sa.select(HearingRegistration)
+            .where(HearingRegistration.hearing_id == hearing.id)
+            .order_by(HearingRegistration.id)
+        )
+    )
+
+
+def registration_record(r: HearingRegistration) -> dict[str, Any]:
+    data = {k: v for k, v in columns(r).items() if k not in REGISTRATION_PRIVATE}
+    data["name"] = _author(r.name, r.publish_name_consent)
+    data["statement"] = _masked(r.statement, r.contact_email, r.contact_phone, r.id_number)
+    data["record_note"] = _masked(r.record_note, r.contact_email, r.contact_phone, r.id_number)
+    data["side"] = r.side.name if r.side is not None else None
+    return data
+
+
+def hearing_record(h: Hearing) -> dict[str, Any]:
+    """The notice, the sides, every registration (no contacts), the record and the report."""
+    return columns(h) | {
+        "sides": [columns(s) for s in h.sides],
+        "registrations": [registration_record(r) for r in registrations_of(h)],
     }
 
 
@@ -273,9 +442,24 @@ def package_files(decision: Decision) -> list[tuple[str, bytes]]:
         files.append((path, to_json(content)))
     for f in document_files(decision):
         files.append((f.path, f.version.body.encode()))
-    files.append(("opinions.csv", to_csv(OPINION_COLUMNS, [])))
+    files.append(("opinions.csv", to_csv(OPINION_COLUMNS, opinion_rows(decision))))
+    files.append(("feedback.csv", to_csv(FEEDBACK_COLUMNS, feedback_rows(decision))))
     files.append(("audit.jsonl", audit_jsonl(decision)))
     return files
+
+
+def counts(decision: Decision) -> dict[str, int]:
+    """How many rows of each kind the package holds (listed in the manifest)."""
+    hearings = hearings_of(decision)
+    return {
+        "opinions": len(opinions_of(decision)),
+        "feedback": len(feedback_of(decision)),
+        "hearings": len(hearings),
+        "registrations": sum(len(registrations_of(h)) for h in hearings),
+        "corrections": len(_rows(Correction, decision, Correction.id)),
+        "flag_requests": len(_rows(FlagRequest, decision, FlagRequest.id)),
+        "audit_entries": len(audit_entries(decision)),
+    }
 
 
 def manifest(
@@ -314,7 +498,8 @@ def manifest(
             "first_seq": entries[0].seq if entries else None,
             "last_seq": entries[-1].seq if entries else None,
         },
-        "notes": [OPINIONS_NOTE],
+        "counts": counts(decision),
+        "notes": list(NOTES),
     }
 
 
@@ -343,3 +528,37 @@ def build_archive(decision: Decision, *, actor, now: datetime, ip: str = "") -> 
         ip=ip,
     )
     return data
+
+
+# -- PROC-39a: the archive is complete ----------------------------------------------------------
+
+
+def completion_violations(decision: Decision) -> list[RuleViolation]:
+    """Why the archive cannot be recorded complete now (empty: it can)."""
+    if decision.archived_at is not None:
+        # PROC-39a: the archive is recorded complete once; the record is frozen since
+        return [
+            RuleViolation(
+                "PROC-39a", N_("The archive is already recorded as complete."), field="archive"
+            )
+        ]
+    # PROC-39a: after the filing, or when the procedure has ended
+    return records.archive_completion_violations(
+        filed=decision.filed_on is not None, ended=decision.stage in FINAL_EXITS
+    )
+
+
+def complete_archive(decision: Decision, *, actor, now: datetime, ip: str = "") -> Decision:
+    """PROC-39a: record that the whole-process archive of ``decision`` is complete. From then
+    on its decision-making record is frozen (``portal.services.records``). Flushes, audits."""
+    refuse(completion_violations(decision))
+    update_record(
+        decision,
+        {"archived_at": now},
+        decision=decision,
+        actor=actor,
+        now=now,
+        action="archive.complete",
+        ip=ip,
+    )
+    return decision

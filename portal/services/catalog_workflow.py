@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.models.catalog import (
     Catalog,
     CatalogAdjustment,
+    CatalogDeputyReview,
     CatalogEntry,
     CatalogStatus,
     CatalogSubmission,
@@ -29,7 +30,7 @@ from portal.models.catalog import (
 from portal.models.decision import Decision
 from portal.models.org import Department, Government
 from portal.rules import catalog as rules
-from portal.rules import gates
+from portal.rules import deadlines, gates
 from portal.rules.catalog import (
     AdjustmentState,
     CatalogAction,
@@ -58,6 +59,15 @@ ENTRY_FIELDS = (
     "decision_id",
 )
 DEPARTMENT_ORIGINS = (EntryOrigin.DEPT_SUBMISSION, EntryOrigin.NPC_CPPCC)  # CAT-8c, CAT-9a
+FIRST_YEAR = 2021  # the rules took effect on 1 March 2021
+
+# AdjustmentState, CatalogAction, CatalogPhase and EntryOrigin (imported above) and
+# submissions_due are the names the back-office views use: they never import portal.rules.catalog.
+
+
+def submissions_due(year: int, chosen: date | None = None) -> date:
+    """CAT-8b: the solicitation form's deadline, never later than 31 January of the year."""
+    return rules.submissions_due(year, chosen)
 
 
 def _input(message: str, field: str | None = None, **params) -> RuleViolation:
@@ -220,6 +230,8 @@ class AdjustmentRow:
     previous: dict
     filing_due: date | None
     filing_state: rules.DeadlineState | None
+    # A1: the CAT-16c day was computed across a year without a complete holiday schedule
+    filing_warning: RuleViolation | None = None
 
 
 def adjustment_rows(
@@ -231,14 +243,16 @@ def adjustment_rows(
     for adj in catalog.adjustments:
         published = local_date(adj.published_at) if adj.published_at else None
         filed = local_date(adj.filed_at) if adj.filed_at else None
+        deadline = deadlines.catalog_adjustment_filing_due(published, cal) if published else None
         rows.append(
             AdjustmentRow(
                 adjustment=adj,
                 state=adjustment_state(adj),
                 proposal=_load(adj.proposal),
                 previous=_load(adj.previous),
-                filing_due=rules.adjustment_filing_due(published, cal) if published else None,
+                filing_due=deadline.due if deadline else None,
                 filing_state=rules.adjustment_filing_state(published, filed, today, cal),
+                filing_warning=deadlines.calendar_warning(deadline) if not filed else None,
             )
         )
     return rows
@@ -302,6 +316,9 @@ def open_catalog(
 ) -> Catalog:
     """Create the year's catalog by soliciting the departments (CAT-7a)."""
     today = today_of(now)
+    if not FIRST_YEAR <= year <= today.year + 1:
+        # the catalog of the current or the next year (the rules apply from 2021, PROC-50a)
+        refuse([_input(N_("Choose the current or the next year."), "year")])
     out = rules.solicitation_violations(
         year, values.get("solicited_on"), values.get("submissions_due_on"), today
     )
@@ -486,6 +503,8 @@ def _entry_value_violations(catalog: Catalog, values: dict[str, Any]) -> list[Ru
     if not present(values.get("schedule")):
         # CAT-14a: the decision schedule
         out.append(RuleViolation("CAT-14a", N_("Give the decision schedule."), field="schedule"))
+    if len(values.get("deputy_head") or "") > 60:
+        out.append(_input(N_("Write at most %(n)d characters."), "deputy_head", n=60))
     start, end = values.get("planned_start_on"), values.get("planned_decision_on")
     if start and end and end < start:
         out.append(
@@ -523,6 +542,8 @@ def save_entry(
     fields = {k: values.get(k) for k in ENTRY_FIELDS if k in values}
     fields["origin"] = values.get("origin") or EntryOrigin.OFFICE_DIRECT
     fields["dept_legality_review_passed"] = bool(values.get("dept_legality_review_passed"))
+    if "deputy_head" in values:  # CAT-12a: the deputy head in charge of the item
+        fields["deputy_head"] = " ".join((values.get("deputy_head") or "").split())
     if entry is None:
         entry = CatalogEntry(catalog_id=catalog.id, seq=_next_seq(catalog))
         db.session.add(entry)
@@ -541,6 +562,7 @@ def save_entry(
         after={"entry": entry.id} | after,
     )
     db.session.expire(catalog, ["entries"])
+    _sync_review_phase(catalog)  # CAT-12a: a new deputy head in charge has to review too
     return entry
 
 
@@ -555,6 +577,7 @@ def delete_entry(catalog: Catalog, entry: CatalogEntry, *, actor, now, ip="") ->
     db.session.flush()
     _audit("catalog.entry_delete", catalog, actor=actor, now=now, ip=ip, before=before)
     db.session.expire(catalog, ["entries"])
+    _sync_review_phase(catalog)
 
 
 def link_decision(
@@ -590,21 +613,136 @@ def save_office_notes(catalog: Catalog, notes: str, *, actor, now, ip="") -> Non
 # -- C3..C7: deputy heads, executive meeting, party consent, publication, filing ----------------
 
 
-def record_deputy_review(catalog: Catalog, on: date | None, opinion: str, *, actor, now, ip=""):
-    """CAT-12a: the deputy heads in charge reviewed the draft catalog."""
-    out = rules.action_violations(catalog.phase, CatalogAction.DEPUTY_HEAD_REVIEW)
-    if not out:
-        out += rules.recorded_date_violations(
-            on,
-            today_of(now),
-            field="deputy_head_reviewed_on",
-            not_before=catalog.solicited_on,
-            rule="CAT-12a",
+@dataclass(frozen=True)
+class DeputyReviewInput:
+    """CAT-12a: one deputy head's review of the draft catalog, as the office records it."""
+
+    deputy_head: str
+    reviewed_on: date | None
+    opinion: str
+    items_changed: str = ""  # the items the deputy head added or changed (their proposals)
+    office_study: str = ""  # the office's study of those proposals (may follow later)
+
+
+def _entry_heads(catalog: Catalog) -> list[str]:
+    return [e.deputy_head for e in current_entries(catalog)]
+
+
+def heads_in_charge(catalog: Catalog) -> list[str]:
+    """CAT-12a: the deputy heads in charge of the items of the draft catalog."""
+    return rules.heads_in_charge(_entry_heads(catalog))
+
+
+def deputy_reviews(catalog: Catalog) -> list[CatalogDeputyReview]:
+    return list(
+        db.session.scalars(
+            sa.select(CatalogDeputyReview)
+            .where(CatalogDeputyReview.catalog_id == catalog.id)
+            .order_by(CatalogDeputyReview.id)
         )
+    )
+
+
+@dataclass(frozen=True)
+class DeputyStatus:
+    """One deputy head in charge, with the items concerned and the review (or None)."""
+
+    deputy_head: str
+    items: list[CatalogEntry]
+    review: CatalogDeputyReview | None
+
+
+def deputy_statuses(catalog: Catalog) -> list[DeputyStatus]:
+    """CAT-12a, for the catalog page: each deputy head in charge and whether they reviewed."""
+    key = rules.deputy_head_key
+    reviews = {key(r.deputy_head): r for r in deputy_reviews(catalog)}
+    entries = sorted(current_entries(catalog), key=lambda e: e.seq)
+    return [
+        DeputyStatus(
+            head,
+            [e for e in entries if key(e.deputy_head) == key(head)],
+            reviews.get(key(head)),
+        )
+        for head in heads_in_charge(catalog)
+    ]
+
+
+def review_gate_violations(catalog: Catalog) -> list[RuleViolation]:
+    """CAT-12a / CAT-13a: what keeps the executive meeting from deliberating the draft now."""
+    reviews = deputy_reviews(catalog)
+    named = [r.deputy_head for r in reviews if r.deputy_head]
+    return rules.executive_meeting_review_violations(
+        entries_without_head=[
+            e.title for e in current_entries(catalog) if not rules.deputy_head_key(e.deputy_head)
+        ],
+        missing=rules.missing_reviews(heads_in_charge(catalog), named),
+        unstudied=[
+            r.deputy_head
+            for r in reviews
+            if r.deputy_head and present(r.items_changed) and not present(r.office_study)
+        ],
+    )
+
+
+def _sync_review_phase(catalog: Catalog) -> None:
+    """CAT-12a: between drafting and the meeting, the phase says whether every deputy head in
+    charge has reviewed (EXECUTIVE_MEETING) or not yet (OFFICE_REVIEW); ``deputy_head_reviewed_on``
+    is the day the last of them reviewed."""
+    if catalog.phase not in rules.REVIEW_PHASES:
+        return
+    db.session.expire(catalog, ["entries", "deputy_reviews"])
+    heads = heads_in_charge(catalog)
+    reviews = [r for r in deputy_reviews(catalog) if r.deputy_head]
+    complete = bool(heads) and not rules.missing_reviews(heads, [r.deputy_head for r in reviews])
+    keys = {rules.deputy_head_key(h) for h in heads}
+    last = max(
+        (r.reviewed_on for r in reviews if rules.deputy_head_key(r.deputy_head) in keys),
+        default=None,
+    )
+    catalog.phase = CatalogPhase.EXECUTIVE_MEETING if complete else CatalogPhase.OFFICE_REVIEW
+    catalog.deputy_head_reviewed_on = last if complete else None
+
+
+def record_deputy_review(
+    catalog: Catalog, data: DeputyReviewInput, *, actor, now, ip=""
+) -> CatalogDeputyReview:
+    """CAT-12a: one deputy head in charge of items of the draft reviewed it: who, when, the
+    opinion, the items added or changed. Once every deputy head in charge has reviewed, the
+    draft goes to the executive meeting (CAT-13a)."""
+    reviews = deputy_reviews(catalog)
+    review = rules.DeputyReviewFacts(
+        deputy_head=" ".join((data.deputy_head or "").split()),
+        reviewed_on=data.reviewed_on,
+        opinion=(data.opinion or "").strip(),
+        items_changed=(data.items_changed or "").strip(),
+        office_study=(data.office_study or "").strip(),
+    )
+    out = rules.deputy_review_violations(
+        catalog.phase,
+        review,
+        heads=heads_in_charge(catalog),
+        already_reviewed=[r.deputy_head for r in reviews if r.deputy_head],
+        today=today_of(now),
+        not_before=catalog.submissions_closed_on or catalog.solicited_on,
+    )
+    if not out:
         out += entry_violations(catalog)
-    refuse(out)
-    before, after = _apply(catalog, {"deputy_head_reviewed_on": on, "deputy_head_opinion": opinion})
-    _move(catalog, CatalogAction.DEPUTY_HEAD_REVIEW)
+    refuse(gates.dedupe(out))
+    row = CatalogDeputyReview(
+        catalog_id=catalog.id,
+        deputy_head=review.deputy_head,
+        reviewed_on=review.reviewed_on,
+        opinion=review.opinion,
+        items_changed=review.items_changed,
+        office_study=review.office_study,
+        studied_on=today_of(now) if review.office_study else None,
+        recorded_by_id=getattr(actor, "id", None),
+        recorded_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    before_phase = str(catalog.phase)
+    _sync_review_phase(catalog)
     db.session.flush()
     _audit(
         "catalog.deputy_head_review",
@@ -612,15 +750,48 @@ def record_deputy_review(catalog: Catalog, on: date | None, opinion: str, *, act
         actor=actor,
         now=now,
         ip=ip,
-        before=before,
-        after=after | {"phase": str(catalog.phase)},
+        before={"phase": before_phase},
+        after={
+            "review": row.id,
+            "deputy_head": row.deputy_head,
+            "reviewed_on": row.reviewed_on.isoformat(),
+            "opinion": row.opinion,
+            "items_changed": row.items_changed,
+            "office_study": row.office_study,
+            "phase": str(catalog.phase),
+        },
     )
+    return row
+
+
+def record_office_study(
+    review: CatalogDeputyReview, study: str, *, actor, now, ip=""
+) -> CatalogDeputyReview:
+    """CAT-12a: the office studied the items a deputy head proposed to add or change."""
+    catalog = review.catalog
+    out = rules.action_violations(catalog.phase, CatalogAction.DEPUTY_HEAD_REVIEW)
+    out += rules.office_study_violations(review.items_changed, study, review.office_study)
+    refuse(out)
+    review.office_study = study.strip()
+    review.studied_on = today_of(now)
+    db.session.flush()
+    _audit(
+        "catalog.deputy_review_study",
+        catalog,
+        actor=actor,
+        now=now,
+        ip=ip,
+        after={"review": review.id, "office_study": review.office_study},
+    )
+    return review
 
 
 def record_executive_meeting(catalog: Catalog, on: date | None, ref: str, *, actor, now, ip=""):
-    """CAT-13a: the executive meeting deliberated the catalog (after the deputy heads)."""
+    """CAT-13a: the executive meeting deliberated the catalog, after every deputy head in
+    charge of its items reviewed it (CAT-12a)."""
     out = rules.action_violations(catalog.phase, CatalogAction.EXECUTIVE_MEETING)
     if not out:
+        out += review_gate_violations(catalog)
         out += rules.recorded_date_violations(
             on,
             today_of(now),
@@ -636,7 +807,7 @@ def record_executive_meeting(catalog: Catalog, on: date | None, ref: str, *, act
                 )
             )
         out += entry_violations(catalog)
-    refuse(out)
+    refuse(gates.dedupe(out))
     before, after = _apply(catalog, {"executive_meeting_on": on, "executive_meeting_ref": ref})
     _move(catalog, CatalogAction.EXECUTIVE_MEETING)
     db.session.flush()
@@ -788,6 +959,7 @@ def propose_adjustment(
                 RuleViolation("CAT-14a", N_("Give the decision schedule."), field="schedule")
             )
         if unit is None and kind is CatalogAdjustmentType.MODIFY:
+            # CAT-14a: each entry names its undertaking unit
             out.append(
                 RuleViolation(
                     "CAT-14a", N_("Name the undertaking unit."), field="undertaking_unit_id"
@@ -837,6 +1009,7 @@ def propose_adjustment(
 
 def withdraw_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     if adj.published_at is not None:
+        # CAT-16b: a published adjustment stays public (every version is kept)
         refuse(
             [
                 RuleViolation(
@@ -919,6 +1092,7 @@ def publish_adjustment(adj: CatalogAdjustment, *, actor, now, ip="") -> None:
     else:
         entry = db.session.get(CatalogEntry, adj.entry_id) if adj.entry_id else None
         if entry is None or entry.removed_by_id is not None:
+            # CAT-16a: only an item of the current catalog is modified or removed
             refuse(
                 [
                     RuleViolation(

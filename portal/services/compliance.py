@@ -14,6 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.models.catalog import Catalog, CatalogAdjustment
 from portal.models.consultation import Consultation
 from portal.models.decision import Decision
 from portal.models.participation import ParticipationActivity
@@ -45,6 +46,7 @@ class Item:
     due: date | None = None
     note: str = ""  # a waiver's explanation
     uncertain: bool = False  # the due date crosses a year without official holiday data
+    unknown_years: tuple[int, ...] = ()  # A1: those years
 
 
 # The rules checked for each step; conditional ones are added only when they apply (below),
@@ -158,6 +160,7 @@ def panel(decision: Decision, today: date) -> list[Item]:
             d = due.get(rule)
             due_day = d.due if isinstance(d, deadlines.Deadline) else d
             uncertain = bool(isinstance(d, deadlines.Deadline) and d.uncertain)
+            years = d.unknown_years if isinstance(d, deadlines.Deadline) else ()
             v = by_rule.get(rule)
             blocked_by = DEPENDS_ON.get(rule)
             if v is None and blocked_by in by_rule and status is not StepStatus.COMPLETED:
@@ -171,7 +174,7 @@ def panel(decision: Decision, today: date) -> list[Item]:
             # A deadline that has passed without the duty done is a violation already.
             if rule == "PROC-38a" and due_day and not facts.publication.filed_on:
                 st = Status.VIOLATED if today > due_day else Status.PENDING
-            items.append(Item(step, rule, st, v, due_day, uncertain=uncertain))
+            items.append(Item(step, rule, st, v, due_day, uncertain=uncertain, unknown_years=years))
     return items
 
 
@@ -182,10 +185,12 @@ def panel(decision: Decision, today: date) -> list[Item]:
 class BoardRow:
     due: date
     rule: str
-    decision: Decision
+    decision: Decision | None  # None for a government duty (a catalog adjustment's filing)
     what: str  # msgid
     overdue: bool
-    uncertain: bool = False
+    uncertain: bool = False  # A1: computed across a year without a complete holiday schedule
+    catalog: Catalog | None = None
+    unknown_years: tuple[int, ...] = ()
 
 
 def board(government_id: int, today: date, *, working_days: int = 10) -> list[BoardRow]:
@@ -195,11 +200,20 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
     rows: list[BoardRow] = []
 
     def add(
-        due: date, rule: str, decision: Decision, what: str, done: bool, uncertain: bool = False
+        due: date | deadlines.Deadline,
+        rule: str,
+        decision: Decision | None,
+        what: str,
+        done: bool,
+        uncertain: bool = False,
+        catalog: Catalog | None = None,
     ) -> None:
+        years: tuple[int, ...] = ()
+        if isinstance(due, deadlines.Deadline):  # A1: the warning travels with the deadline
+            uncertain, years, due = due.uncertain, due.unknown_years, due.due
         if done or due > horizon:
             return
-        rows.append(BoardRow(due, rule, decision, what, due < today, uncertain))
+        rows.append(BoardRow(due, rule, decision, what, due < today, uncertain, catalog, years))
 
     decisions = db.session.scalars(
         sa.select(Decision).where(
@@ -210,14 +224,12 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
     by_id = {d.id: d for d in decisions}
     for d in decisions:
         if d.published_at and not d.filed_on:
-            dl = deadlines.decision_filing_due(d.published_at, cal)
             add(
-                dl.due,
+                deadlines.decision_filing_due(d.published_at, cal),
                 "PROC-38a",
                 d,
                 N_("File the published decision with the higher government"),
                 False,
-                dl.uncertain,
             )
     for c in db.session.scalars(sa.select(Consultation).where(Consultation.decision_id.in_(by_id))):
         closes = procedure.last_day(c.closes_at)
@@ -229,14 +241,12 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
         )
     ):
         if a.method == ParticipationMethod.SYMPOSIUM:
-            dl = deadlines.symposium_materials_due(a.held_on, cal)
             add(
-                dl.due,
+                deadlines.symposium_materials_due(a.held_on, cal),
                 "PART-8b",
                 by_id[a.decision_id],
                 N_("Deliver the symposium materials"),
                 a.materials_delivered_on is not None,
-                dl.uncertain,
             )
         elif a.method == ParticipationMethod.HEARING:
             add(
@@ -262,4 +272,36 @@ def board(government_id: int, today: date, *, working_days: int = 10) -> list[Bo
             N_("Supplementary materials for the legality review are due"),
             False,
         )
-    return sorted(rows, key=lambda r: (r.due, r.rule, r.decision.id))
+    # CAT-16c: an adjusted catalog is filed within 10 working days of its publication
+    for adj in db.session.scalars(
+        sa.select(CatalogAdjustment)
+        .join(Catalog, CatalogAdjustment.catalog_id == Catalog.id)
+        .where(
+            Catalog.government_id == government_id,
+            CatalogAdjustment.published_at.is_not(None),
+            CatalogAdjustment.filed_at.is_(None),
+        )
+    ):
+        add(
+            deadlines.catalog_adjustment_filing_due(adj.published_at, cal),
+            "CAT-16c",
+            None,
+            N_("File the adjusted catalog with the higher government"),
+            False,
+            catalog=adj.catalog,
+        )
+    return sorted(rows, key=lambda r: (r.due, r.rule, r.decision.id if r.decision else 0))
+
+
+def calendar_warnings(items) -> list[RuleViolation]:
+    """A1: the "holiday calendar unknown" warning of every uncertain row of the panel or the
+    board (one per rule and due day)."""
+    seen: dict[tuple[str, date], RuleViolation] = {}
+    for item in items:
+        if not getattr(item, "uncertain", False) or item.due is None:
+            continue
+        years = getattr(item, "unknown_years", ()) or ()
+        w = deadlines.calendar_warning(deadlines.Deadline(item.due, item.rule, True, tuple(years)))
+        if w is not None:
+            seen.setdefault((item.rule, item.due), w)
+    return list(seen.values())

@@ -163,7 +163,10 @@ def prior_parties(decision: Decision) -> list[PriorParty]:
 
 
 def post_evaluation_facts(decision: Decision) -> PostEvaluationFacts:
-    """The facts ``procedure.build_facts`` needs for PROC-43a/b/c (EVAL-6a/7b)."""
+    """The facts ``procedure.build_facts`` needs for PROC-43a/b/c (EVAL-6a/7b), and for the
+    closing gate (EVAL-6a / A26): whether a triggered evaluation is still to be carried out, and
+    whether the decision organ recorded "trigger not confirmed" (``decline_trigger``) since it
+    was triggered."""
     ev = current_evaluation(decision)
     excluded = frozenset(
         p.name.strip() for p in prior_parties(decision) if p.role in rules.BLOCKING_ROLES
@@ -180,8 +183,22 @@ def post_evaluation_facts(decision: Decision) -> PostEvaluationFacts:
     # EVAL-7b compares names as people read them (spacing, width, case)
     if unit and any(rules.normalise_name(unit) == rules.normalise_name(x) for x in excluded):
         excluded = excluded | {unit}
+    # A26: "trigger not confirmed", recorded with its reason on or after the day this
+    # evaluation was triggered (the day, not the moment: created_at is the database's clock)
+    from portal.services.records import local_midnight
+
+    since = local_midnight(ev.triggered_on)
+    declined = db.session.scalar(
+        sa.select(TriggerReview.id)
+        .where(TriggerReview.decision_id == decision.id, TriggerReview.reviewed_at >= since)
+        .limit(1)
+    )
     return PostEvaluationFacts(
-        triggers=tuple(triggers), evaluation_unit=unit, excluded_units=excluded
+        triggers=tuple(triggers),
+        evaluation_unit=unit,
+        excluded_units=excluded,
+        evaluation_pending=bool(triggers) and ev.gov_decision is None,
+        trigger_not_confirmed=declined is not None,
     )
 
 

@@ -555,14 +555,20 @@ def receive_materials_online(registration: HearingRegistration, *, now: datetime
 
 
 def materials_status(hearing: Hearing, calendar=None) -> dict:
-    """The due date, the rule and the participants the materials have not reached in time."""
-    due, rule = rules.materials_due(hearing.kind, hearing.starts_at, calendar or work_calendar())
+    """The due date, the rule and the participants the materials have not reached in time;
+    ``calendar_warning``: A1, the PART-8b day was counted across a year whose holiday schedule
+    is not complete (``portal.services.calendar.materials_warning``)."""
+    from portal.services import calendar as calendar_service
+
+    cal = calendar or work_calendar()
+    due, rule = rules.materials_due(hearing.kind, hearing.starts_at, cal)
     late = [
         r
         for r in svc.participants(hearing)
         if r.materials_delivered_at is None or local_date(r.materials_delivered_at) > due
     ]
-    return {"due": due, "rule": rule, "late": late}
+    warning = calendar_service.materials_warning(hearing.kind, hearing.starts_at, cal)
+    return {"due": due, "rule": rule, "late": late, "calendar_warning": warning}
 
 
 def hold_violations(hearing: Hearing, calendar=None) -> list[RuleViolation]:

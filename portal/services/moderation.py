@@ -306,9 +306,9 @@ def _answer_fields(adoption: AdoptionStatus | str, response: str, theme: str | N
 
 def _check_answerable(opinion: Opinion) -> None:
     if opinion.status not in (OpinionStatus.PUBLISHED, OpinionStatus.WITHHELD):
-        raise RuleViolation(
-            "PROC-20a", N_("Moderate the opinion before answering it."), field="adoption"
-        )
+        # the portal's own order (moderation, then the answer): no article names it; PROC-20a
+        # governs the answer itself (adoption status and reason)
+        raise RuleViolation("", N_("Moderate the opinion before answering it."), field="adoption")
 
 
 def answer_opinion(

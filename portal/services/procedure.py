@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from portal.clock import local_today
 from portal.extensions import db
-from portal.models.calendar import WorkdayOverride
 from portal.models.catalog import Catalog, CatalogEntry, CatalogStatus
 from portal.models.consultation import Consultation
 from portal.models.decision import Decision, ProcedureStep
@@ -56,9 +55,11 @@ Target = Step | Stage
 
 
 def work_calendar() -> WorkCalendar:
-    """The working-day calendar with the admin overrides (for years the library lacks)."""
-    rows = db.session.execute(sa.select(WorkdayOverride.day, WorkdayOverride.is_working_day))
-    return WorkCalendar({row.day: row.is_working_day for row in rows})
+    """The working-day calendar with the admin overrides and the years an official marked
+    complete (A1; ``portal.services.calendar``)."""
+    from portal.services import calendar
+
+    return calendar.work_calendar()
 
 
 # -- records ------------------------------------------------------------------------------------

@@ -584,8 +584,9 @@ def record_conclusion(
 
 def _check_decision(proposal: Proposal, decision: Decision | None) -> None:
     if decision is not None and decision.government_id != proposal.government_id:
+        # another government's decision item: an input error, no article names it
         raise RuleViolation(
-            "PROC-11c",
+            "",
             N_("Choose a decision item of the government the proposal is addressed to."),
             field="decision_id",
         )

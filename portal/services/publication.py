@@ -150,10 +150,10 @@ def publish_decision(
     out: list[RuleViolation] = [] if published else _gate_violations(decision)
     out += _date_violations(decision, data.published_on, now)
     if not decision.non_disclosable and not channels:
-        # PROC-37a / PROC-37c: at least one public channel, unless not disclosable
+        # PROC-37a: at least one public channel (PROC-37c: unless not disclosable)
         out.append(
             _v(
-                "PROC-37c",
+                "PROC-37a",
                 N_("The decision must be published through a public channel."),
                 "channels",
             )

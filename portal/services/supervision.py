@@ -211,6 +211,7 @@ def record_tracking(
         and task.completed_on
         and ((month.year, month.month) > (task.completed_on.year, task.completed_on.month))
     ):
+        # SUP-7b: an entry belongs to a month the task was open in
         out.append(
             RuleViolation("SUP-7b", N_("The task was completed before that month."), field="month")
         )
@@ -459,6 +460,7 @@ def save_report(
 ) -> None:
     """SUP-11a: the report's four parts (editable until approved)."""
     if inspection.approved_on is not None:
+        # SUP-12a: the approved report is what the leader approved; it no longer changes
         raise RuleViolation.of(
             [
                 RuleViolation(
@@ -536,6 +538,7 @@ def add_rectification(
     )
     due = values.get("due_on")
     if due is not None and inspection.approved_on is not None and due < inspection.approved_on:
+        # SUP-12c: the rectification deadline follows the approved conclusions
         out.append(
             RuleViolation(
                 "SUP-12c",
@@ -651,6 +654,7 @@ def assessment_due(decision: Decision, today: date) -> list[RuleViolation]:
     out = []
     for year in sorted(years - done):
         if rules.assessment_overdue(year, None, today):
+            # SUP-7c: the year-end assessment of each year
             out.append(
                 RuleViolation(
                     "SUP-7c",
@@ -779,6 +783,7 @@ def warnings(decision: Decision, today: date) -> list[RuleViolation]:
         for v in rules.tracking_violations(task_slots(task, today, cal)):
             out.append(v)
         if task.status is TaskStatus.OPEN and rules.task_overdue(task.deadline, None, today):
+            # SUP-7b: a task past its deadline without completion is flagged
             out.append(
                 RuleViolation(
                     "SUP-7b",
@@ -792,6 +797,7 @@ def warnings(decision: Decision, today: date) -> list[RuleViolation]:
         if rules.self_report_overdue(
             insp.self_report_due, insp.self_report_received_on, today
         ) and (insp.self_report_received_on is None):
+            # SUP-10b: the self-report is due by the deadline the agency set
             out.append(
                 RuleViolation(
                     "SUP-10b",
@@ -805,3 +811,52 @@ def warnings(decision: Decision, today: date) -> list[RuleViolation]:
                 out += rules.rectification_deadline_violations(item.due_on, None, today)
     out += assessment_due(decision, today)
     return out
+
+
+# -- what the back-office screens show (display only; they import no rule module) ---------------
+
+
+def decisions_under_supervision(government_id: int) -> list[Decision]:
+    """SUP-2a: the government's published decisions that have not ended."""
+    return list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(
+                Decision.government_id == government_id,
+                Decision.published_at.is_not(None),
+                Decision.stage.not_in([s.value for s in FINAL_EXITS]),
+            )
+            .order_by(Decision.published_at.desc())
+        ).all()
+    )
+
+
+def task_counts(decisions: list[Decision]) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(SupervisionTask.decision_id, sa.func.count(SupervisionTask.id))
+            .where(SupervisionTask.decision_id.in_([d.id for d in decisions]))
+            .group_by(SupervisionTask.decision_id)
+        ).all()
+    )
+
+
+def rectification_overdue(item: Rectification, today: date) -> bool:
+    """SUP-12c: the rectification is past its deadline without completion (or done late)."""
+    return rules.rectification_overdue(item.due_on, item.completed_on, today)
+
+
+def self_report_overdue(inspection: Inspection, today: date) -> bool:
+    """SUP-10b: the inspected unit's self-report is past the deadline set."""
+    return rules.self_report_overdue(
+        inspection.self_report_due, inspection.self_report_received_on, today
+    )
+
+
+def month_of(text: str | None) -> Month | None:
+    """A tracking month chosen on the form (``2026-11``), or None when malformed."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        return Month(year, month)
+    except (TypeError, ValueError):
+        return None

@@ -62,9 +62,20 @@ def test_county_office_runs_the_2027_catalog_then_adjusts_it(browser, live_serve
     decide = _form(page, "/decide")
     decide.locator("button[value=accept]").click()
 
-    # C3..C5: deputy heads, executive meeting, party committee consent
+    # C3: the item's deputy head in charge, then that deputy head's review (CAT-12a)
+    edit = _form(page, "/edit")
+    edit.locator("input[name$='-deputy_head']").fill("王副区长")
+    edit.locator("button").click()
+    assert page.locator(".error-summary").count() == 0, page.locator("main").inner_text()
+    review = _form(page, "/deputy-reviews")
+    review.locator("select[name=deputy_head]").select_option("王副区长")
+    review.locator("input[name=reviewed_on]").fill(today)
+    review.locator("textarea[name=opinion]").fill("同意")
+    review.locator("button").click()
+    assert page.locator(".error-summary").count() == 0, page.locator("main").inner_text()
+
+    # C4..C5: executive meeting, party committee consent (CAT-13a, CAT-13c)
     for step, field, value in (
-        ("deputy_head_review", "text", "同意"),
         ("executive_meeting", "ref", "区政府第5次常务会议"),
         ("party_consent", "ref", "红党办函〔2026〕8号"),
     ):

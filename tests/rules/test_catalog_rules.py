@@ -77,8 +77,10 @@ def test_cat_8c_a_submission_passed_the_units_legality_review_first():
             "CAT-12a",
         ),
         (
+            # issue 11: in OFFICE_REVIEW the meeting waits for each deputy head's review, which
+            # executive_meeting_review_violations checks (below)
             CatalogAction.EXECUTIVE_MEETING,
-            CatalogPhase.OFFICE_REVIEW,
+            CatalogPhase.SOLICITATION,
             CatalogPhase.EXECUTIVE_MEETING,
             "CAT-13a",
         ),
@@ -227,3 +229,76 @@ def test_cat_2a_an_entry_closes_only_through_its_procedure_or_a_removal():
     from dataclasses import replace
 
     assert gates.catalog_entry_close_violations(replace(entry, removed_by_adjustment=True)) == []
+
+
+# -- CAT-12a (issue 11): one review per deputy head in charge, all before CAT-13a ---------------
+
+TODAY = date(2027, 2, 20)
+
+
+def review(head="王副市长", on=date(2027, 2, 10), opinion="同意", **kw) -> R.DeputyReviewFacts:
+    return R.DeputyReviewFacts(head, on, opinion, **kw)
+
+
+def test_cat_12a_the_deputy_heads_in_charge_are_those_named_on_the_items_once_each():
+    heads = R.heads_in_charge(["王副市长", "李副市长", " 王副市长 ", "", "王 副市长"])
+    assert heads == ["王副市长", "李副市长"]
+    assert R.missing_reviews(heads, ["李副市长"]) == ["王副市长"]
+    assert R.missing_reviews(heads, ["王副市长", "李副市长"]) == []
+
+
+def test_cat_12a_a_review_names_a_deputy_head_in_charge_with_date_and_opinion():
+    heads = ["王副市长", "李副市长"]
+
+    def check(r, phase=CatalogPhase.OFFICE_REVIEW, done=()):
+        return rules(
+            R.deputy_review_violations(
+                phase, r, heads=heads, already_reviewed=done, today=TODAY, not_before=None
+            )
+        )
+
+    assert check(review()) == []
+    assert check(review(), phase=CatalogPhase.EXECUTIVE_MEETING) == []  # a later one
+    assert check(review(head="")) == ["CAT-12a"]
+    assert check(review(head="张副市长")) == ["CAT-12a"]  # not in charge of any item
+    assert check(review(), done=["王副市长"]) == ["CAT-12a"]  # one review per deputy head
+    assert check(review(opinion=" ")) == ["CAT-12a"]
+    assert check(review(on=None)) == [""]  # the date is an input
+    assert check(review(on=date(2027, 2, 21))) == [""]  # not in the future
+    assert check(review(), phase=CatalogPhase.SOLICITATION) == ["CAT-12a"]
+    assert check(review(), phase=CatalogPhase.PARTY_CONSENT) == ["CAT-13a"]  # after the meeting
+    none_named = R.deputy_review_violations(
+        CatalogPhase.OFFICE_REVIEW,
+        review(),
+        heads=[],
+        already_reviewed=(),
+        today=TODAY,
+        not_before=None,
+    )
+    assert rules(none_named)[0] == "CAT-12a"
+
+
+def test_cat_13a_the_meeting_needs_every_deputy_head_in_charge_to_have_reviewed():
+    ok = R.executive_meeting_review_violations(entries_without_head=[], missing=[], unstudied=[])
+    assert ok == []
+    missing = R.executive_meeting_review_violations(
+        entries_without_head=[], missing=["李副市长"], unstudied=[]
+    )
+    assert rules(missing) == ["CAT-13a"] and "李副市长" in missing[0].params["names"]
+    assert rules(
+        R.executive_meeting_review_violations(
+            entries_without_head=["供热规划"], missing=[], unstudied=[]
+        )
+    ) == ["CAT-12a"]
+    assert rules(
+        R.executive_meeting_review_violations(
+            entries_without_head=[], missing=[], unstudied=["王副市长"]
+        )
+    ) == ["CAT-12a"]
+
+
+def test_cat_12a_the_office_studies_what_a_deputy_head_proposed_once():
+    assert R.office_study_violations("增加供热规划", "已研究，列入目录", "") == []
+    assert rules(R.office_study_violations("增加供热规划", "", "")) == ["CAT-12a"]
+    assert rules(R.office_study_violations("增加供热规划", "再次研究", "已研究")) == ["CAT-12a"]
+    assert rules(R.office_study_violations("", "研究", "")) == [""]

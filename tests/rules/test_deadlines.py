@@ -234,8 +234,11 @@ def test_decision_filing_due_in_an_unknown_year_is_flagged_uncertain():
     # PROC-38a: computed in a year chinese_calendar does not cover
     due = dl.decision_filing_due(date(UNKNOWN_YEAR - 1, 12, 15), CAL)
     assert due.uncertain
+    # A1 (issue 11): an override alone does not make the year known; marking it complete does
     with_overrides = WorkCalendar({date(UNKNOWN_YEAR, 1, 1): False})
-    assert not dl.decision_filing_due(date(UNKNOWN_YEAR - 1, 12, 15), with_overrides).uncertain
+    assert dl.decision_filing_due(date(UNKNOWN_YEAR - 1, 12, 15), with_overrides).uncertain
+    complete = WorkCalendar({date(UNKNOWN_YEAR, 1, 1): False}, complete_years=[UNKNOWN_YEAR])
+    assert not dl.decision_filing_due(date(UNKNOWN_YEAR - 1, 12, 15), complete).uncertain
 
 
 # -- CAT-16c --------------------------------------------------------------------------------
@@ -378,3 +381,18 @@ def test_year_end_assessment_due_31_december():
     assert dl.year_end_assessment_due(2026) == date(2026, 12, 31)
     assert not dl.is_overdue(dl.year_end_assessment_due(2026), None, date(2026, 12, 31))
     assert dl.is_overdue(dl.year_end_assessment_due(2026), None, date(2027, 1, 1))
+
+
+# -- A1: the "holiday calendar unknown" warning travels with the deadline -------------------------
+
+
+def test_a_deadline_across_an_unknown_year_carries_a_warning_citing_its_own_rule():
+    cal = WorkCalendar({date(UNKNOWN_YEAR, 1, 1): False})
+    due = dl.catalog_adjustment_filing_due(date(UNKNOWN_YEAR - 1, 12, 28), cal)
+    w = dl.calendar_warning(due)
+    assert w is not None and w.rule == "CAT-16c" and w.params["years"] == str(UNKNOWN_YEAR)
+    assert w.params["due"] == due.due.isoformat()
+    assert [str(x) for x in dl.calendar_warnings([due, None])] == [str(w)]
+    done = WorkCalendar({date(UNKNOWN_YEAR, 1, 1): False}, complete_years=[UNKNOWN_YEAR])
+    sure = dl.catalog_adjustment_filing_due(date(UNKNOWN_YEAR - 1, 12, 28), done)
+    assert dl.calendar_warning(sure) is None and dl.calendar_warning(None) is None

@@ -409,7 +409,7 @@ def test_waiver_needs_a_written_explanation():
     not_technical = patch(compliant(), expert_review__professional_technical=False)
     with pytest.raises(RuleViolation) as exc:
         tr.check_waiver(not_technical, S.EXPERT_REVIEW, "")
-    assert exc.value.rule == "PROC-28a"
+    assert exc.value.rule == "PROC-29a"  # issue 11: PROC-29a(4), the explanation
     tr.check_waiver(not_technical, S.EXPERT_REVIEW, "事项不涉及专业性、技术性问题")
 
 
@@ -774,8 +774,9 @@ def published() -> DecisionFacts:
 def test_publication_needs_a_public_channel_unless_non_disclosable():
     # PROC-37a / PROC-37c
     no_channel = patch(published(), publication__channels=())
-    assert rules(gates.publication_completion_violations(no_channel)) == ["PROC-37c"]
-    assert blocked(no_channel, S.FILING) == ["PROC-37c"]
+    # issue 11: the channels are PROC-37a's; PROC-37c is the non-disclosure exemption
+    assert rules(gates.publication_completion_violations(no_channel)) == ["PROC-37a"]
+    assert blocked(no_channel, S.FILING) == ["PROC-37a"]
     secret = replace(no_channel, non_disclosable=True)
     assert gates.publication_completion_violations(secret) == []
     undated = patch(secret, publication__published_on=None)

@@ -154,7 +154,8 @@ def test_skipping_ahead_is_refused_with_the_guarding_rule(move, target, rule):
 def test_a_running_step_cannot_be_started_again():
     facts = facts_before("start", S.LEGALITY_REVIEW)
     facts = walk(facts, [("start", S.LEGALITY_REVIEW)])
-    assert [v.rule for v in tr.blocking_reasons(facts, S.LEGALITY_REVIEW)] == ["PROC-39a"]
+    # issue 11: the step order's rule (the review follows the unit's discussion), not PROC-39a
+    assert [v.rule for v in tr.blocking_reasons(facts, S.LEGALITY_REVIEW)] == ["PROC-28a"]
 
 
 # -- parallel tracks (PROC-25c) and PROC-28a --------------------------------------------------
@@ -204,7 +205,8 @@ def test_waived_track_with_explanation_lets_the_procedure_continue():
     )
     assert tr.blocking_reasons(waived, S.INTERNAL_LEGAL_REVIEW) == []
     blank = replace(waived, waivers={S.EXPERT_REVIEW: "  "})
-    assert [v.rule for v in tr.blocking_reasons(blank, S.INTERNAL_LEGAL_REVIEW)] == ["PROC-28a"]
+    # issue 11: the explanation of non-performance is item 4 of the Art. 29 materials
+    assert [v.rule for v in tr.blocking_reasons(blank, S.INTERNAL_LEGAL_REVIEW)] == ["PROC-29a"]
 
 
 def test_non_disclosable_item_skips_public_participation():
@@ -422,7 +424,8 @@ def test_post_evaluation_in_progress_blocks_closing():
 
 
 def test_a_stage_that_is_not_an_exit_is_refused():
-    assert [v.rule for v in tr.blocking_reasons(executing(), Stage.DRAFTING)] == ["PROC-45a"]
+    # issue 11: no article names it (an input error), PROC-45a is about changing a decision
+    assert [v.rule for v in tr.blocking_reasons(executing(), Stage.DRAFTING)] == [""]
 
 
 # -- completion and stages ---------------------------------------------------------------------
@@ -432,7 +435,7 @@ def test_completing_a_step_that_is_not_running_is_refused():
     facts = compliant()
     with pytest.raises(RuleViolation) as exc:
         tr.check_completion(facts, S.EXPERT_REVIEW)
-    assert exc.value.rule == "PROC-39a"
+    assert exc.value.rule == "PROC-25c"  # issue 11: the step order's rule, not PROC-39a
 
 
 def test_completable_steps_lists_running_steps_whose_gates_pass():

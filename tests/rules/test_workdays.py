@@ -97,11 +97,29 @@ def test_year_beyond_the_library_is_unknown_and_falls_back_to_monday_to_friday()
     assert not CAL.is_working_day(monday + timedelta(days=5))
 
 
-def test_overrides_make_an_unknown_year_known():
-    cal = WorkCalendar({date(UNKNOWN_YEAR, 10, 1): False})
+def test_one_override_does_not_make_an_unknown_year_known():
+    # A1 (issue 11): a single Spring Festival override used to mark the whole year as known
+    cal = WorkCalendar({date(UNKNOWN_YEAR, 2, 8): False})
+    assert not cal.is_known_year(UNKNOWN_YEAR)
+    assert not cal.is_working_day(date(UNKNOWN_YEAR, 2, 8))  # the override still applies
+    assert cal.uncertain_years_touched(date(2026, 12, 1), date(UNKNOWN_YEAR, 2, 1)) == {
+        UNKNOWN_YEAR
+    }
+    assert cal.deadline("PART-8b", date(UNKNOWN_YEAR, 2, 1), date(UNKNOWN_YEAR, 2, 12)).uncertain
+
+
+def test_a_year_marked_complete_is_known_with_or_without_overrides():
+    cal = WorkCalendar({date(UNKNOWN_YEAR, 10, 1): False}, complete_years={UNKNOWN_YEAR})
     assert cal.is_known_year(UNKNOWN_YEAR)
     assert not cal.is_working_day(date(UNKNOWN_YEAR, 10, 1))
     assert cal.uncertain_years_touched(date(2026, 12, 1), date(UNKNOWN_YEAR, 2, 1)) == frozenset()
+    dl = cal.deadline("X", date(2026, 12, 1), date(UNKNOWN_YEAR, 1, 5))
+    assert not dl.uncertain and dl.unknown_years == ()
+
+
+def test_an_uncertain_deadline_names_its_unknown_years():
+    dl = CAL.deadline("X", date(2026, 12, 20), date(UNKNOWN_YEAR + 1, 1, 5))
+    assert dl.uncertain and dl.unknown_years == (UNKNOWN_YEAR, UNKNOWN_YEAR + 1)
 
 
 def test_uncertain_years_touched_lists_unknown_years_in_either_order():
@@ -202,3 +220,38 @@ def test_overrides_always_win(d, overrides):
         assert cal.is_working_day(d) == overrides[d]
     else:
         assert cal.is_working_day(d) == CAL.is_working_day(d)
+
+
+# -- A1 (issue 11): only a year marked complete is known -----------------------------------------
+
+unknown_days = st.dates(min_value=date(UNKNOWN_YEAR, 1, 1), max_value=date(UNKNOWN_YEAR, 12, 31))
+
+
+@fast
+@given(st.dictionaries(unknown_days, st.booleans(), min_size=1, max_size=30), unknown_days)
+def test_overrides_alone_never_make_the_year_known_and_its_deadlines_stay_uncertain(overrides, day):
+    cal = WorkCalendar(overrides)
+    assert not cal.is_known_year(UNKNOWN_YEAR)
+    start = date(LAST_LIBRARY_YEAR, 12, 1)
+    assert cal.deadline("PART-8b", start, day).uncertain
+    assert UNKNOWN_YEAR in cal.deadline("PART-8b", start, day).unknown_years
+
+
+@fast
+@given(st.dictionaries(unknown_days, st.booleans(), max_size=30), unknown_days)
+def test_a_complete_year_is_known_and_its_deadlines_are_certain(overrides, day):
+    cal = WorkCalendar(overrides, complete_years=[UNKNOWN_YEAR])
+    assert cal.is_known_year(UNKNOWN_YEAR)
+    assert not cal.deadline("PART-8b", date(LAST_LIBRARY_YEAR, 12, 1), day).uncertain
+    # the next year is still unknown: a deadline reaching into it stays uncertain
+    later = date(UNKNOWN_YEAR + 1, 1, 10)
+    assert cal.deadline("PART-8b", day, later).unknown_years == (UNKNOWN_YEAR + 1,)
+
+
+@fast
+@given(dates, st.integers(min_value=1, max_value=40))
+def test_marking_a_year_complete_keeps_the_working_days_the_overrides_give(start, n):
+    overrides = {date(UNKNOWN_YEAR, 2, d): False for d in range(6, 13)}
+    open_cal, done_cal = WorkCalendar(overrides), WorkCalendar(overrides, [UNKNOWN_YEAR])
+    # completeness is about certainty, never about which days count
+    assert open_cal.add_working_days(start, n) == done_cal.add_working_days(start, n)

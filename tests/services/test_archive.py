@@ -13,16 +13,26 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
+from portal.demo_hearings import seed_demo_hearings
+from portal.demo_opinions import seed_demo_opinions
 from portal.extensions import db
-from portal.models import AuditEntry, Decision
+from portal.models import AuditEntry, Decision, User
 from portal.models.audit import AuditEntry as Entry
+from portal.models.correction import Correction, FlagRequest
+from portal.models.evaluation import PublicFeedback
+from portal.models.hearing import Hearing, HearingRegistration
+from portal.models.opinion import Opinion
+from portal.rules.locks import RecordGroup
 from portal.rules.stages import Step
-from portal.services import archive, audit
+from portal.services import archive, audit, corrections
+from portal.services.corrections import FlagChange
 from tests.conftest import NOW, login
 
 HEATING = "赤峰市中心城区供热专项规划（2026—2035年）"
 OUTPATIENT = "赤峰市基本医疗保险门诊共济保障实施办法"
 RECORDS = {
+    "hearings",
+    "corrections",
     "drafting",
     "consultations",
     "participation",
@@ -85,9 +95,12 @@ def test_the_package_holds_every_record_type_document_and_the_audit_trail(ctx, d
     steps = read_csv(files["steps.csv"])
     assert steps[0][:3] == ["step", "round", "status"]
     assert {row[0] for row in steps[1:]} >= {"initiation", "legality_review"}
+    # issue 11: the opinion model exists: no more "does not exist yet" note (this decision was
+    # never put out for comment, so its opinions.csv has the header only)
     assert read_csv(files["opinions.csv"]) == [list(archive.OPINION_COLUMNS)]
     manifest = json.loads(files["manifest.json"])
-    assert any("opinions" in note for note in manifest["notes"])
+    assert not any("does not exist" in note for note in manifest["notes"])
+    assert manifest["counts"]["opinions"] == 0
     assert manifest["decision"] == {
         "id": decision.id,
         "title": OUTPATIENT,
@@ -216,3 +229,165 @@ def test_a_role_without_archive_export_sees_the_contents_but_cannot_download(cli
     assert page.status_code == 200
     assert "archive.zip" not in page.get_data(as_text=True)
     assert client.post(f"/admin/decisions/{decision.id}/archive.zip").status_code == 403
+
+
+# -- issue 11: every opinion, hearing, registration and correction, and no contact data ---------
+
+
+def _contacts(decision: Decision) -> list[str]:
+    """Every contact value the public left on this decision (opinions, feedback, registrations)."""
+    values = []
+    for o in db.session.scalars(sa.select(Opinion).where(Opinion.decision_id == decision.id)):
+        values += [o.contact_email, o.contact_phone, o.receipt_code, o.ip_hash]
+    for f in db.session.scalars(
+        sa.select(PublicFeedback).where(PublicFeedback.decision_id == decision.id)
+    ):
+        values += [f.contact_email, f.contact_phone, f.receipt_code, f.ip_hash]
+    for r in db.session.scalars(
+        sa.select(HearingRegistration)
+        .join(Hearing, HearingRegistration.hearing_id == Hearing.id)
+        .where(Hearing.decision_id == decision.id)
+    ):
+        values += [
+            r.contact_email,
+            r.contact_phone,
+            r.id_number,
+            r.receipt_code,
+            r.checkin_code,
+            r.ip_hash,
+        ]
+    return [v for v in values if v and len(v) >= 5]
+
+
+def _with_corrections(decision: Decision) -> None:
+    office = db.session.scalar(sa.select(User).where(User.username == "office"))
+    corrections.request_flag_change(
+        decision,
+        FlagChange("is_exploratory_reform", not decision.is_exploratory_reform, "申请调整"),
+        actor=office,
+        now=NOW,
+    )
+    db.session.add(
+        Correction(
+            decision_id=decision.id,
+            group=RecordGroup.CONSULTATION,
+            record_type="consultations",
+            record_id=1,
+            changes={"contact_department": ["市住建局", "市城市管理综合执法局"]},
+            reason="联系部门录入有误",
+            public=True,
+            actor_label="office",
+            created_at=NOW,
+        )
+    )
+    db.session.flush()
+
+
+def test_the_archive_of_a_demo_decision_matches_the_database(ctx, demo):
+    seed_demo_opinions(NOW)
+    seed_demo_hearings(NOW)
+    decision = by_title(HEATING)
+    _with_corrections(decision)
+    files = unzip(archive.build_archive(decision, actor="tester", now=NOW))
+
+    # opinions: every one, with its moderation state, answer and adoption
+    opinions = db.session.scalars(
+        sa.select(Opinion).where(Opinion.decision_id == decision.id).order_by(Opinion.id)
+    ).all()
+    assert opinions, "the demo decision has opinions"
+    rows = read_csv(files["opinions.csv"])
+    header, body = rows[0], rows[1:]
+    assert header == list(archive.OPINION_COLUMNS)
+    col = {name: i for i, name in enumerate(header)}
+    assert [int(r[col["id"]]) for r in body] == [o.id for o in opinions]
+    for o, r in zip(opinions, body, strict=True):
+        assert r[col["status"]] == o.status.value
+        assert r[col["adoption"]] == o.adoption.value
+        assert r[col["response"]] == archive.neutralise(o.response)
+        assert r[col["author"]] == (o.display_name if o.publish_name_consent else "")
+    # hearings and symposiums: notice, record, report, every registration
+    hearings = db.session.scalars(
+        sa.select(Hearing).where(Hearing.decision_id == decision.id).order_by(Hearing.id)
+    ).all()
+    archived = json.loads(files["records/hearings.json"])
+    assert [h["id"] for h in archived] == [h.id for h in hearings] and len(hearings) == 2
+    assert {h["kind"] for h in archived} == {h.kind.value for h in hearings}
+    for h, a in zip(hearings, archived, strict=True):
+        assert a["record_text"] == h.record_text
+        assert a["report_main_opinions"] == h.report_main_opinions
+        regs = db.session.scalars(
+            sa.select(HearingRegistration)
+            .where(HearingRegistration.hearing_id == h.id)
+            .order_by(HearingRegistration.id)
+        ).all()
+        assert [r["id"] for r in a["registrations"]] == [r.id for r in regs]
+        for reg, r in zip(regs, a["registrations"], strict=True):
+            assert r["status"] == reg.status.value
+            assert r["name"] == (reg.name if reg.publish_name_consent else "")
+            assert not {"contact_phone", "contact_email", "id_number", "receipt_code"} & set(r)
+    # corrections and flag requests
+    kept = json.loads(files["records/corrections.json"])
+    assert [c["id"] for c in kept["corrections"]] == [
+        c.id
+        for c in db.session.scalars(
+            sa.select(Correction).where(Correction.decision_id == decision.id)
+        )
+    ]
+    assert [r["id"] for r in kept["flag_requests"]] == [
+        r.id
+        for r in db.session.scalars(
+            sa.select(FlagRequest).where(FlagRequest.decision_id == decision.id)
+        )
+    ]
+    assert kept["flag_requests"][0]["flag"] == "is_exploratory_reform"
+    # the manifest counts what the database holds
+    manifest = json.loads(files["manifest.json"])
+    registrations = sum(len(h["registrations"]) for h in archived)
+    assert manifest["counts"] == {
+        "opinions": len(opinions),
+        "feedback": 0,
+        "hearings": 2,
+        "registrations": registrations,
+        "corrections": 1,
+        "flag_requests": 1,
+        # the export's own audit entry is written after the package
+        "audit_entries": len(archive.audit_entries(decision)) - 1,
+    }
+    assert registrations > 0
+    # no contact data of the public anywhere in the zip (security.md, A39)
+    contacts = _contacts(decision)
+    assert any(c.isdigit() and len(c) == 11 for c in contacts) and len(contacts) > 10
+    blob = b"".join(files.values())
+    leaked = [c for c in contacts if c.encode() in blob]
+    assert leaked == []
+
+
+def test_contacts_typed_into_an_opinion_are_masked_in_the_archive(ctx, demo):
+    seed_demo_opinions(NOW)
+    decision = by_title(HEATING)
+    opinion = db.session.scalar(sa.select(Opinion).where(Opinion.decision_id == decision.id))
+    opinion.body = f"请联系我：13912345678，邮箱 {opinion.contact_email or 'a@b.cn'}。"
+    opinion.contact_phone = "13912345678"
+    db.session.flush()
+    files = unzip(archive.build_archive(decision, actor="tester", now=NOW))
+    assert b"13912345678" not in b"".join(files.values())
+    text = files["opinions.csv"].decode("utf-8-sig")
+    assert "139****5678" in text
+
+
+def test_the_archive_of_a_post_evaluation_holds_its_public_feedback(ctx, demo):
+    from portal.demo_supervision import seed_demo_supervision
+
+    seed_demo_supervision(NOW)
+    decision = db.session.scalar(
+        sa.select(Decision).where(Decision.id.in_(sa.select(PublicFeedback.decision_id)))
+    )
+    items = db.session.scalars(
+        sa.select(PublicFeedback).where(PublicFeedback.decision_id == decision.id)
+    ).all()
+    files = unzip(archive.build_archive(decision, actor="tester", now=NOW))
+    rows = read_csv(files["feedback.csv"])
+    assert rows[0] == list(archive.FEEDBACK_COLUMNS)
+    assert sorted(int(r[0]) for r in rows[1:]) == sorted(f.id for f in items) and items
+    blob = b"".join(files.values())
+    assert not [c for c in _contacts(decision) if c.encode() in blob]

@@ -130,14 +130,67 @@ def test_a_county_runs_its_2027_catalog_from_solicitation_to_filing_then_adjusts
             "new-undertaking_unit_id": str(housing.id),
             "new-schedule": "2027年第三季度提请决策",
             "new-origin": "office_direct",
+            "new-deputy_head": "李副区长",
+        },
+    )
+    assert r.status_code == 302, text_of(r)
+    # CAT-12a: the listed submission gets its deputy head in charge too
+    listed = next(e for e in catalog_of(hongshan, 2027).entries if e.submission_id)
+    r = client.post(
+        f"{url}/entries/{listed.id}/edit",
+        data={
+            f"e{listed.id}-title": listed.title,
+            f"e{listed.id}-category": listed.category.value,
+            f"e{listed.id}-undertaking_unit_id": str(listed.undertaking_unit_id),
+            f"e{listed.id}-schedule": listed.schedule,
+            f"e{listed.id}-origin": listed.origin.value,
+            f"e{listed.id}-dept_legality_review_passed": "y",
+            f"e{listed.id}-deputy_head": "王副区长",
         },
     )
     assert r.status_code == 302, text_of(r)
 
-    # C3..C5: deputy heads, executive meeting, party committee consent, each dated in order
+    # C3 (CAT-12a): each deputy head in charge reviews; the meeting waits for all (CAT-13a)
     at(client, bj(2027, 2, 10))
-    r = client.post(url + "/steps/deputy_head_review", data={"on": "2027-02-10", "text": "同意"})
+    r = client.post(
+        url + "/deputy-reviews",
+        data={"deputy_head": "王副区长", "reviewed_on": "2027-02-10", "opinion": "同意"},
+    )
     assert r.status_code == 302, text_of(r)
+    assert catalog_of(hongshan, 2027).phase == "office_review"  # 李副区长 has not reviewed
+    r = client.post(url + "/steps/executive_meeting", data={"on": "2027-02-11", "ref": "x"})
+    assert r.status_code == 422 and "CAT-13a" in text_of(r) and "李副区长" in text_of(r)
+    assert catalog_of(hongshan, 2027).executive_meeting_on is None
+    at(client, bj(2027, 2, 12))
+    r = client.post(
+        url + "/deputy-reviews",
+        data={
+            "deputy_head": "李副区长",
+            "reviewed_on": "2027-02-12",
+            "opinion": "原则同意",
+            "items_changed": "建议将城市供热专项规划的决策时间提前至第二季度。",
+        },
+    )
+    assert r.status_code == 302, text_of(r)
+    reviewed = catalog_of(hongshan, 2027)
+    assert reviewed.phase == "executive_meeting"
+    assert [(x.deputy_head, x.opinion) for x in reviewed.deputy_reviews] == [
+        ("王副区长", "同意"),
+        ("李副区长", "原则同意"),
+    ]
+    # CAT-12a: the office studies what 李副区长 proposed before the meeting
+    r = client.post(url + "/steps/executive_meeting", data={"on": "2027-02-12", "ref": "x"})
+    assert r.status_code == 422 and "CAT-12a" in text_of(r)
+    study = reviewed.deputy_reviews[1]
+    r = client.post(
+        f"{url}/deputy-reviews/{study.id}/study",
+        data={f"s{study.id}-office_study": "经研究，维持第三季度安排。"},
+    )
+    assert r.status_code == 302, text_of(r)
+    page = text_of(client.get(url))
+    assert "王副区长" in page and "李副区长" in page and "经研究，维持第三季度安排。" in page
+
+    # C4..C5: executive meeting, party committee consent, each dated in order
     at(client, bj(2027, 3, 3))
     r = client.post(
         url + "/steps/executive_meeting", data={"on": "2027-03-03", "ref": "区政府第5次常务会议"}
@@ -295,9 +348,14 @@ def test_the_order_of_the_steps_is_enforced_with_rule_ids(client, hongshan):
     assert r.status_code == 422 and "CAT-6d" in text_of(r)
     client.post(url + "/close")
     # CAT-12a: the deputy heads review a draft catalog with items
-    r = client.post(url + "/steps/deputy_head_review", data={"on": "2026-11-26"})
+    r = client.post(
+        url + "/deputy-reviews",
+        data={"deputy_head": "王副区长", "reviewed_on": "2026-11-26", "opinion": "同意"},
+    )
     assert r.status_code == 422 and "CAT-12a" in text_of(r)
+    assert "尚无" in text_of(r) or "deputy head in charge" in text_of(r)
     assert catalog_of(hongshan, 2027).phase == "office_review"
+    assert catalog_of(hongshan, 2027).deputy_reviews == []
 
 
 def test_cat_16a_a_drafting_catalog_cannot_be_adjusted(client, hongshan):
