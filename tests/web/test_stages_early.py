@@ -1480,3 +1480,24 @@ def test_dates_in_rule_messages_read_as_chinese_dates(app):
         assert labels.violation_text(v) == "公开征求意见尚未结束，截止日期为2026年12月17日。"
     with app.test_request_context("/?lang=en"):
         assert labels.violation_text(v) == "The public comment period is open until 17 Dec 2026."
+
+
+def test_a_hand_recorded_hearing_is_nowhere_public_nor_in_the_api(client, demo):
+    """The side door through the API: only hearing-module hearings are listed or open for
+    registration; a hearing typed in by hand never reaches /hearings or /api/v1."""
+    decision = _new_decision()
+    db.session.add(
+        ParticipationActivity(
+            decision_id=decision.id,
+            method=ParticipationMethod.HEARING,
+            title="手工录入的听证会",
+            held_on=date(2026, 11, 10),
+            held=True,
+        )
+    )
+    db.session.commit()
+    assert "手工录入的听证会" not in client.get("/hearings").get_data(as_text=True)
+    listed = client.get("/api/v1/hearings?per_page=100").get_json()["items"]
+    assert "手工录入的听证会" not in {h["title"] for h in listed}
+    assert client.get(f"/api/v1/decisions/{decision.id}").get_json()["hearings"] == []
+    assert "手工录入的听证会" not in text_of(client.get(f"/decisions/{decision.id}"))
