@@ -1,6 +1,8 @@
 """Forms of the early stage screens: initiation, drafting, draft versions, participation and the
 unit's own review. They check shape only (types, lengths, closed lists); the statutory rules are
-checked by the views through ``portal/rules``."""
+checked by the services (``portal.services.initiation``, ``drafting``, ``participation``,
+``internal_review``). A form whose record can be locked carries the correction reason
+(``CorrectionMixin``)."""
 
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from admin.forms import CorrectionMixin
 from portal import labels
 from portal.models.decision import DecisionSource
 from portal.models.document import DocumentKind
 from portal.models.drafting import DraftingMode
-from portal.rules.enums import InitiateDecision, ParticipationMethod, ScopeExclusion
+from portal.rules.enums import InitiateDecision, ParticipationMethod, ReviewResult, ScopeExclusion
+from portal.services.participation import HAND_RECORDED_METHODS
 
 TEXT_MAX = 20_000  # free-text record fields (opinions, minutes, research)
 BODY_MAX = 200_000  # a draft's full text
@@ -60,7 +64,10 @@ def _date(label, *, required: bool = False):
 # -- 1. initiation (PROC-3b, PROC-11, PROC-12a, A7, A42) ------------------------------------------
 
 
-class InitiationForm(FlaskForm):
+class InitiationForm(CorrectionMixin, FlaskForm):
+    """The initiation record. The gate-switching flags are not on it: they are shown read-only
+    and changed by a request the government office confirms (A7, A17, A42)."""
+
     source = SelectField(_l("Source of the proposal"), validators=[DataRequired()])
     undertaking_unit = SelectField(
         _l("Undertaking unit"), coerce=optional_int, validators=[Optional()]
@@ -81,30 +88,6 @@ class InitiationForm(FlaskForm):
         coerce=optional_enum(ScopeExclusion),
         validators=[Optional()],
     )
-    out_of_scope_confirmed = BooleanField(
-        _l(
-            "The item is not a macro-control (fiscal, monetary), legislative or emergency "
-            "response decision"
-        )
-    )
-    non_disclosable = BooleanField(_l("Not to be disclosed according to law"))
-    non_disclosable_basis = TextAreaField(
-        _l("Legal basis for non-disclosure"), validators=[Length(max=TEXT_MAX)]
-    )
-    is_complex = BooleanField(_l("Especially complex or contested item (expert review)"))
-    high_public_concern = BooleanField(
-        _l("Of general public concern or strongly technical (publication)")
-    )
-    affects_enterprise_operations = BooleanField(
-        _l("Closely related to enterprises' production and operation")
-    )
-    affects_specific_group = BooleanField(_l("Affects the interests of a specific group"))
-    specific_group_heard = BooleanField(_l("The organisations of that group have been heard"))
-    affects_market_entities = BooleanField(
-        _l("Concerns the economic activities of market entities")
-    )
-    fair_competition_review_done = BooleanField(_l("Fair competition review done"))
-    is_exploratory_reform = BooleanField(_l("Exploratory reform measure"))
 
     def set_choices(self, departments, locale: str, labels) -> None:
         self.source.choices = [(s.value, str(labels.SOURCE[s])) for s in DecisionSource]
@@ -124,7 +107,7 @@ class InitiationForm(FlaskForm):
 # -- 2. drafting and research (PROC-13..15) -------------------------------------------------------
 
 
-class DraftingForm(FlaskForm):
+class DraftingForm(CorrectionMixin, FlaskForm):
     mode = SelectField(_l("Drafting mode"), validators=[DataRequired()])
     entrusted_party = StringField(
         _l("Entrusted expert or institution"), validators=[Length(max=200)]
@@ -143,6 +126,9 @@ class DraftingForm(FlaskForm):
     )
     cost_benefit = TextAreaField(
         _l("Cost-benefit analysis (where needed)"), validators=[Length(max=TEXT_MAX)]
+    )
+    fair_competition_review_done = BooleanField(
+        _l("A fair competition review of the draft was carried out")
     )
 
     def set_choices(self, labels) -> None:
@@ -171,7 +157,7 @@ class DisputeForm(FlaskForm):
     referred_on = _date(_l("Referred to the decision organ on"), required=True)
 
 
-class DisputeResolutionForm(FlaskForm):
+class DisputeResolutionForm(CorrectionMixin, FlaskForm):
     resolution = TextAreaField(
         _l("Resolution by the decision organ"), validators=[DataRequired(), Length(max=TEXT_MAX)]
     )
@@ -189,7 +175,7 @@ class DraftVersionForm(FlaskForm):
 # -- 4. public participation (PROC-16..20, PART) --------------------------------------------------
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(CorrectionMixin, FlaskForm):
     title = StringField(_l("Title of the notice"), validators=[DataRequired(), Length(max=200)])
     notice = TextAreaField(_l("Notice text"), validators=[Length(max=TEXT_MAX)])
     opens_on = _date(_l("Publication day (comments open at 00:00 Beijing time)"), required=True)
@@ -214,39 +200,79 @@ class ConsultationForm(FlaskForm):
     )
 
 
-class ActivityForm(FlaskForm):
-    method = SelectField(_l("Method"), validators=[DataRequired()])
+class ExtensionForm(FlaskForm):
+    closes_on = _date(_l("New last day (comments close at 24:00 Beijing time)"), required=True)
+    reason = TextAreaField(
+        _l("Reason for the extension (published with the notice)"),
+        validators=[Length(max=TEXT_MAX)],
+    )
+
+
+class ActivityForm(CorrectionMixin, FlaskForm):
+    """An activity with no statutory announcement (hearings and symposiums are run in the
+    hearing module, the comment window has its own notice)."""
+
+    # Any participation method passes the form (a hearing or symposium is then refused by the
+    # service with its rule, PART-12a / PART-8a); only the hand-recorded kinds are offered.
+    method = SelectField(
+        _l("Method"),
+        coerce=ParticipationMethod,
+        validate_choice=False,
+        validators=[DataRequired()],
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     held_on = _date(_l("Date held (or planned)"), required=True)
     place = StringField(_l("Place"), validators=[Length(max=200)])
     participants = IntegerField(
         _l("Number of participants"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
     )
-    materials_delivered_on = _date(_l("Materials reached the last participant on"))
     held = BooleanField(_l("Held"))
-    held_publicly = BooleanField(_l("Held in public"), default=True)
-    record_signed = BooleanField(_l("Record confirmed and signed by the participants"))
-    report_issued = BooleanField(_l("Report issued"))
     third_party = StringField(_l("Third party conducting it"), validators=[Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=TEXT_MAX)])
+    summary = TextAreaField(
+        _l("Summary (published on the decision's page; no personal data)"),
+        validators=[Length(max=TEXT_MAX)],
+    )
 
     def set_choices(self, labels) -> None:
         self.method.choices = [
-            (m.value, str(labels.PARTICIPATION_METHOD[m]))
-            for m in ParticipationMethod
-            if m != ParticipationMethod.OPEN_COMMENT  # the comment window has its own form
+            (m.value, str(labels.PARTICIPATION_METHOD[m])) for m in HAND_RECORDED_METHODS
         ]
+
+
+class SpecificGroupForm(CorrectionMixin, FlaskForm):
+    heard = BooleanField(
+        _l("The organisations and representatives of the affected group have been heard")
+    )
 
 
 # -- 5. unit review (PROC-28a) --------------------------------------------------------------------
 
 
-class InternalReviewForm(FlaskForm):
+def _result_field(label):
+    return SelectField(label, coerce=optional_enum(ReviewResult), validators=[Optional()])
+
+
+class InternalLegalReviewForm(CorrectionMixin, FlaskForm):
     internal_legal_review_on = _date(_l("Legality review by the unit's legal office on"))
     internal_legal_review_opinion = TextAreaField(
         _l("Opinion of the legal office"), validators=[Length(max=TEXT_MAX)]
     )
+    internal_legal_review_result = _result_field(_l("Result of the legal office's review"))
+
+    def set_choices(self, labels) -> None:
+        self.internal_legal_review_result.choices = [("", "—")] + [
+            (r.value, str(labels.REVIEW_RESULT[r])) for r in ReviewResult
+        ]
+
+
+class InternalDiscussionForm(CorrectionMixin, FlaskForm):
     internal_discussion_on = _date(_l("Collective discussion of the unit on"))
     internal_discussion_minutes = TextAreaField(
         _l("Minutes of the collective discussion"), validators=[Length(max=TEXT_MAX)]
     )
+    internal_discussion_result = _result_field(_l("Result of the collective discussion"))
+
+    def set_choices(self, labels) -> None:
+        self.internal_discussion_result.choices = [("", "—")] + [
+            (r.value, str(labels.REVIEW_RESULT[r])) for r in ReviewResult
+        ]

@@ -14,9 +14,21 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from portal.rules.hearings import DeliveryMethod, HearingKind, RecordConfirmation, SelectionMethod
+from portal.services.hearings import (
+    DeliveryMethod,
+    HearingKind,
+    RecordConfirmation,
+    SelectionMethod,
+)
 
 TEXT_MAX = 20_000
 DATE_MESSAGE = _l("Enter a real date as YYYY-MM-DD.")
@@ -73,8 +85,7 @@ class HearingForm(FlaskForm):
             (a.id, f"{a.held_on.isoformat()} {a.title}") for a in activities
         ]
 
-    def parsed_sides(self) -> list[tuple[str, int]] | None:
-        """One side per line, "name" or "name = seats"; None (with an error) when malformed."""
+    def _sides(self) -> tuple[list[tuple[str, int]] | None, str]:
         out: list[tuple[str, int]] = []
         for raw in (self.sides.data or "").splitlines():
             line = " ".join(raw.replace("＝", "=").split())
@@ -83,16 +94,21 @@ class HearingForm(FlaskForm):
             name, _sep, seats = line.partition("=")
             name, seats = name.strip(), seats.strip()
             if not name or len(name) > 60 or (seats and not (seats.isascii() and seats.isdigit())):
-                self.sides.errors = [
-                    *self.sides.errors,
-                    str(_l('Write one side per line, optionally "name = seats".')),
-                ]
-                return None
+                return None, str(_l('Write one side per line, optionally "name = seats".'))
             out.append((name, int(seats) if seats else 0))
         if len(out) > SIDES_MAX:
-            self.sides.errors = [*self.sides.errors, str(_l("List at most 20 sides."))]
-            return None
-        return out
+            return None, str(_l("List at most 20 sides."))
+        return out, ""
+
+    def validate_sides(self, field) -> None:
+        """One side per line, "name" or "name = seats" (checked with the rest of the form)."""
+        sides, problem = self._sides()
+        if sides is None:
+            raise ValidationError(problem)
+
+    def parsed_sides(self) -> list[tuple[str, int]]:
+        """The declared sides (call after the form validated)."""
+        return self._sides()[0] or []
 
 
 class InviteForm(FlaskForm):

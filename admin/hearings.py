@@ -2,8 +2,10 @@
 for staff without HEARING_CONTACT_VIEW), the draw, invitations, materials and the PROC-19c /
 PART-8b gate, check-in, the record (PART-13) and the report (PART-16).
 
-Views are thin: parse, call ``portal.services.hearing_steps``, commit once, flash, redirect.
-Every object is reached through its decision's government scope (``decision_or_404``).
+Views are thin: parse the form into the service's input and hand the call of
+``portal.services.hearing_steps`` to the shared ``submit`` helper, which commits once and
+redirects, or re-renders with 422 and the rule. Every object is reached through its decision's
+government scope (``decision_or_404``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin._helpers import actor, client_ip, decision_or_404
+from admin._helpers import decision_or_404, submit, who
 from admin.forms_hearings import (
     CancelForm,
     CheckInForm,
@@ -33,16 +35,15 @@ from portal.models.hearing import Hearing, HearingRegistration
 from portal.models.participation import ParticipationActivity
 from portal.permissions import Permission, can, require
 from portal.rules.enums import ParticipationMethod
-from portal.rules.errors import RuleViolation
-from portal.rules.hearings import (
+from portal.rules.privacy import mask_contact, mask_digits
+from portal.services import hearing_steps as steps
+from portal.services import hearings as svc
+from portal.services.hearings import (
     DeliveryMethod,
     HearingKind,
     RecordConfirmation,
     SelectionMethod,
 )
-from portal.rules.privacy import mask_contact, mask_digits
-from portal.services import hearing_steps as steps
-from portal.services import hearings as svc
 from portal.services.procedure import work_calendar
 
 ROUTE = "/hearings/<int:hearing_id>"
@@ -178,14 +179,6 @@ def _fields(form: HearingForm, sides: list[tuple[str, int]]) -> steps.HearingFie
     )
 
 
-def _form_errors(form) -> list[RuleViolation]:
-    return [
-        RuleViolation("", f"{form[name].label.text}: {' '.join(str(e) for e in errs)}")
-        for name, errs in form.errors.items()
-        if name in form._fields
-    ]
-
-
 # -- the decision's hearings ---------------------------------------------------------------------
 
 
@@ -216,27 +209,30 @@ def decision_hearings(decision_id: int):
 def decision_hearing_create(decision_id: int):
     decision = decision_or_404(decision_id, Permission.HEARING_MANAGE)
     form = _hearing_form(decision, submitted=True)
-    sides = form.parsed_sides() if form.validate() else None
-    if sides is None:
-        return _list_page(decision, form, _form_errors(form), 422)
-    activity = (
-        db.session.get(ParticipationActivity, form.activity.data) if form.activity.data else None
-    )
-    try:
-        hearing = steps.create_hearing(
-            decision,
-            _fields(form, sides),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-            activity=activity,
+    created: dict = {}
+
+    def call():
+        activity = (
+            db.session.get(ParticipationActivity, form.activity.data)
+            if form.activity.data
+            else None
         )
-    except RuleViolation as refused:
-        db.session.rollback()
-        return _list_page(decision, form, refused.violations, 422)
-    db.session.commit()
-    flash(_("The meeting is planned. Check the notice and announce it."))
-    return redirect(url_for("admin.hearing_show", hearing_id=hearing.id), code=303)
+        created["hearing"] = steps.create_hearing(
+            decision, _fields(form, form.parsed_sides()), activity=activity, **who()
+        )
+
+    response = submit(
+        call,
+        form=form,
+        render=lambda errors, status: _list_page(decision, form, errors, status),
+        redirect_to=url_for("admin.decision_hearings", decision_id=decision.id),
+        message=_("The meeting is planned. Check the notice and announce it."),
+    )
+    if "hearing" in created and getattr(response, "status_code", None) == 302:
+        response.headers["Location"] = url_for(
+            "admin.hearing_show", hearing_id=created["hearing"].id
+        )
+    return response
 
 
 # -- one hearing ---------------------------------------------------------------------------------
@@ -308,17 +304,18 @@ def hearing_show(hearing_id: int):
     return _show_page(hearing_or_404(hearing_id))
 
 
-def _done(hearing: Hearing, message: str, anchor: str = ""):
-    db.session.commit()
-    flash(message)
-    return redirect(
-        url_for("admin.hearing_show", hearing_id=hearing.id, _anchor=anchor or None), code=303
+def _submit(hearing: Hearing, call, message: str, anchor: str = "", validate=None, **forms):
+    """Run the step through the shared write path: commit and back to the hearing's page, or
+    the page again with 422 and the rule (nothing saved)."""
+    return submit(
+        call,
+        form=validate,
+        render=lambda errors, status: _show_page(
+            db.session.get(Hearing, hearing.id), errors=errors, status=status, **forms
+        ),
+        redirect_to=url_for("admin.hearing_show", hearing_id=hearing.id, _anchor=anchor or None),
+        message=message,
     )
-
-
-def _refused(hearing_id: int, violations, **forms):
-    db.session.rollback()
-    return _show_page(db.session.get(Hearing, hearing_id), errors=violations, status=422, **forms)
 
 
 @bp.post(ROUTE)
@@ -326,68 +323,60 @@ def _refused(hearing_id: int, violations, **forms):
 def hearing_update(hearing_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     form = _hearing_form(hearing.decision, hearing, submitted=True)
-    sides = form.parsed_sides() if form.validate() else None
-    if sides is None:
-        return _refused(hearing.id, _form_errors(form), form=form)
-    try:
-        steps.update_hearing(
-            hearing, _fields(form, sides), actor=actor(), now=clock.now(), ip=client_ip()
-        )
-    except RuleViolation as refused:
-        return _refused(hearing.id, refused.violations, form=form)
-    return _done(hearing, _("The notice is saved."), "notice")
-
-
-def _step(hearing_id: int, call, message: str, anchor: str = ""):
-    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
-    try:
-        call(hearing)
-    except RuleViolation as refused:
-        return _refused(hearing.id, refused.violations)
-    return _done(hearing, message, anchor)
+    return _submit(
+        hearing,
+        lambda: steps.update_hearing(hearing, _fields(form, form.parsed_sides()), **who()),
+        _("The notice is saved."),
+        "notice",
+        validate=form,
+        form=form,
+    )
 
 
 @bp.post(ROUTE + "/announce")
 @require(Permission.HEARING_MANAGE)
 def hearing_announce(hearing_id: int):
-    return _step(
-        hearing_id,
-        lambda h: steps.announce_hearing(h, actor=actor(), now=clock.now(), ip=client_ip()),
-        _("The notice is published."),
+    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
+    return _submit(
+        hearing, lambda: steps.announce_hearing(hearing, **who()), _("The notice is published.")
     )
 
 
 @bp.post(ROUTE + "/cancel")
 @require(Permission.HEARING_MANAGE)
 def hearing_cancel(hearing_id: int):
-    reason = request.form.get("x-reason", "")
-    return _step(
-        hearing_id,
-        lambda h: steps.cancel_hearing(h, reason, actor=actor(), now=clock.now(), ip=client_ip()),
+    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
+    form = CancelForm(prefix="x")
+    return _submit(
+        hearing,
+        lambda: steps.cancel_hearing(hearing, form.reason.data or "", **who()),
         _("The meeting is cancelled and the registered people are told."),
+        validate=form,
     )
 
 
 @bp.post(ROUTE + "/draw")
 @require(Permission.HEARING_MANAGE)
 def hearing_draw(hearing_id: int):
-    def run(h):
-        steps.run_draw(h, actor=actor(), now=clock.now(), ip=client_ip())
-        for v in steps.coverage_violations(h):  # PART-12b / A36: invite for a missing side
-            flash(f"{labels.citation(v.rule)}：{labels.violation_text(v)}")
+    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
 
-    return _step(hearing_id, run, _("The draw is done and its data published."), "selection")
+    def call():
+        steps.run_draw(hearing, **who())
+        return steps.coverage_violations(hearing)  # PART-12b / A36: invite for a missing side
+
+    return _submit(hearing, call, _("The draw is done and its data published."), "selection")
 
 
 @bp.post(ROUTE + "/list")
 @require(Permission.HEARING_MANAGE)
 def hearing_list_publish(hearing_id: int):
-    def run(h):
-        steps.publish_list(h, actor=actor(), now=clock.now(), ip=client_ip())
-        for v in steps.coverage_violations(h):
-            flash(f"{labels.citation(v.rule)}：{labels.violation_text(v)}")
+    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
 
-    return _step(hearing_id, run, _("The participant list is published."), "participants")
+    def call():
+        steps.publish_list(hearing, **who())
+        return steps.coverage_violations(hearing)
+
+    return _submit(hearing, call, _("The participant list is published."), "participants")
 
 
 @bp.post(ROUTE + "/invite")
@@ -396,10 +385,9 @@ def hearing_invite(hearing_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     form = InviteForm(prefix="i")
     form.stakeholder_side.choices = [("", "—")] + [(s.name, s.name) for s in hearing.sides]
-    if not form.validate():
-        return _refused(hearing.id, _form_errors(form), invite_form=form)
-    try:
-        steps.invite_participant(
+    return _submit(
+        hearing,
+        lambda: steps.invite_participant(
             hearing,
             name=form.name.data or "",
             side_name=form.stakeholder_side.data or "",
@@ -407,13 +395,13 @@ def hearing_invite(hearing_id: int):
             contact_phone=form.contact_phone.data or "",
             contact_email=form.contact_email.data or "",
             publish_name_consent=bool(form.publish_name_consent.data),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-        )
-    except RuleViolation as violation:
-        return _refused(hearing.id, [violation], invite_form=form)
-    return _done(hearing, _("The participant is invited."), "participants")
+            **who(),
+        ),
+        _("The participant is invited."),
+        "participants",
+        validate=form,
+        invite_form=form,
+    )
 
 
 @bp.post(ROUTE + "/registrations/<int:registration_id>/cancel")
@@ -421,16 +409,14 @@ def hearing_invite(hearing_id: int):
 def hearing_registration_cancel(hearing_id: int, registration_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     registration = _registration_or_404(hearing, registration_id)
-    try:
-        promoted = steps.cancel_by_staff(
-            registration, actor=actor(), now=clock.now(), ip=client_ip()
-        )
-    except RuleViolation as violation:
-        return _refused(hearing.id, [violation])
-    message = _("The registration is cancelled.")
-    if promoted is not None:
-        message += " " + _("%(code)s moved up from the waiting list.", code=promoted.public_code)
-    return _done(hearing, message, "participants")
+
+    def call():
+        promoted = steps.cancel_by_staff(registration, **who())
+        if promoted is not None:
+            return [steps.moved_up_notice(promoted)]
+        return None
+
+    return _submit(hearing, call, _("The registration is cancelled."), "participants")
 
 
 def _ids() -> list[int]:
@@ -444,38 +430,28 @@ def hearing_materials(hearing_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     form = DeliveryForm(prefix="d")
     form.set_choices(labels.DELIVERY_METHOD)
-    if not form.validate():
-        return _refused(hearing.id, _form_errors(form))
-    ids = _ids()
-    if request.form.get("all") == "1":
-        ids = [r.id for r in svc.participants(hearing)]
-    delivered_at = _local_dt(form.delivered_on.data, time(9))  # a future day is refused
-    if form.delivered_on.data == clock.local_today(current_app.config["TIMEZONE"]):
-        delivered_at = min(delivered_at, clock.now())
-    try:
-        count = steps.record_delivery(
-            hearing,
-            ids,
-            DeliveryMethod(form.method.data),
-            delivered_at,
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-        )
-    except RuleViolation as violation:
-        return _refused(hearing.id, [violation])
-    for v in steps.hold_violations(hearing):
-        if v.rule in ("PROC-19c", "PART-8b"):  # saved, but late or incomplete: say so
-            flash(f"{labels.citation(v.rule)}：{labels.violation_text(v)}")
-    return _done(hearing, _("Delivery recorded for %(n)d participant(s).", n=count), "materials")
+
+    def call():
+        ids = _ids()
+        if request.form.get("all") == "1":
+            ids = [r.id for r in svc.participants(hearing)]
+        delivered_at = _local_dt(form.delivered_on.data, time(9))  # a future day is refused
+        if form.delivered_on.data == clock.local_today(current_app.config["TIMEZONE"]):
+            delivered_at = min(delivered_at, clock.now())
+        steps.record_delivery(hearing, ids, DeliveryMethod(form.method.data), delivered_at, **who())
+        # saved, but late or incomplete: say so (PROC-19c, PART-8b)
+        return [v for v in steps.hold_violations(hearing) if v.rule in ("PROC-19c", "PART-8b")]
+
+    return _submit(hearing, call, _("The delivery is recorded."), "materials", validate=form)
 
 
 @bp.post(ROUTE + "/held")
 @require(Permission.HEARING_MANAGE)
 def hearing_held(hearing_id: int):
-    return _step(
-        hearing_id,
-        lambda h: steps.record_held(h, actor=actor(), now=clock.now(), ip=client_ip()),
+    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
+    return _submit(
+        hearing,
+        lambda: steps.record_held(hearing, **who()),
         _("The meeting is recorded as held."),
         "day",
     )
@@ -488,54 +464,44 @@ def hearing_check_in(hearing_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     if request.method == "GET":
         code = steps.normalise_checkin_code(request.args.get("code"))
-        registration = (
-            db.session.scalar(
-                sa.select(HearingRegistration).where(
-                    HearingRegistration.hearing_id == hearing.id,
-                    HearingRegistration.checkin_code == code,
-                )
-            )
-            if code
-            else None
-        )
         return render_template(
             "admin/hearings/check_in.html",
             hearing=hearing,
             decision=hearing.decision,
             code=code,
-            registration=registration,
+            registration=steps.find_for_check_in(hearing, code=code) if code else None,
             status_labels=labels.REGISTRATION_STATUS,
         )
     raw_id = request.form.get("registration_id", "")
     registration_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
-    try:
-        registration = steps.check_in(
-            hearing,
-            code=request.form.get("code", "") or request.form.get("k-code", ""),
-            registration_id=registration_id,
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
+    code = request.form.get("code", "") or request.form.get("k-code", "")
+    found = steps.find_for_check_in(hearing, code=code, registration_id=registration_id)
+    name = ""
+    if found is not None:
+        name = (
+            found.name
+            if can(current_user, Permission.HEARING_CONTACT_VIEW, hearing.decision)
+            else found.public_code
         )
-    except RuleViolation as violation:
-        return _refused(hearing.id, [violation])
-    name = (
-        registration.name
-        if can(current_user, Permission.HEARING_CONTACT_VIEW, hearing.decision)
-        else registration.public_code
+    return _submit(
+        hearing,
+        lambda: steps.check_in(hearing, code=code, registration_id=registration_id, **who()),
+        _("%(name)s is checked in.", name=name),
+        "day",
     )
-    return _done(hearing, _("%(name)s is checked in.", name=name), "day")
 
 
 @bp.post(ROUTE + "/record")
 @require(Permission.HEARING_MANAGE)
 def hearing_record(hearing_id: int):
-    text = request.form.get("rec-record_text", "")
-    return _step(
-        hearing_id,
-        lambda h: steps.publish_record(h, text, actor=actor(), now=clock.now(), ip=client_ip()),
+    hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
+    form = RecordForm(prefix="rec")
+    return _submit(
+        hearing,
+        lambda: steps.publish_record(hearing, form.record_text.data or "", **who()),
         _("The record is ready for the participants to confirm."),
         "record",
+        validate=form,
     )
 
 
@@ -544,21 +510,17 @@ def hearing_record(hearing_id: int):
 def hearing_record_confirmation(hearing_id: int, registration_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     registration = _registration_or_404(hearing, registration_id)
-    value = request.form.get("c-confirmation", "")
-    if value not in {c.value for c in RecordConfirmation}:
-        return _refused(hearing.id, [RuleViolation("", _("Choose signed or refused."))])
-    try:
-        steps.record_confirmation(
-            registration,
-            RecordConfirmation(value),
-            request.form.get("c-note", ""),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-        )
-    except RuleViolation as violation:
-        return _refused(hearing.id, [violation])
-    return _done(hearing, _("The confirmation is recorded."), "record")
+    form = ConfirmationForm(prefix="c")
+    form.set_choices(labels.RECORD_CONFIRMATION)
+    return _submit(
+        hearing,
+        lambda: steps.record_confirmation(
+            registration, RecordConfirmation(form.confirmation.data), form.note.data or "", **who()
+        ),
+        _("The confirmation is recorded."),
+        "record",
+        validate=form,
+    )
 
 
 @bp.post(ROUTE + "/report")
@@ -566,21 +528,20 @@ def hearing_record_confirmation(hearing_id: int, registration_id: int):
 def hearing_report(hearing_id: int):
     hearing = hearing_or_404(hearing_id, Permission.HEARING_MANAGE)
     form = ReportForm(prefix="r")
-    if not form.validate():
-        return _refused(hearing.id, _form_errors(form), report_form=form)
-    try:
-        steps.publish_report(
+    return _submit(
+        hearing,
+        lambda: steps.publish_report(
             hearing,
             basic_info=form.basic_info.data or "",
             main_opinions=form.main_opinions.data or "",
             other=form.other.data or "",
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-        )
-    except RuleViolation as refused:
-        return _refused(hearing.id, refused.violations, report_form=form)
-    return _done(hearing, _("The hearing report is published."), "report")
+            **who(),
+        ),
+        _("The hearing report is published."),
+        "report",
+        validate=form,
+        report_form=form,
+    )
 
 
 # -- for the legality review screen (PROC-29b) ---------------------------------------------------

@@ -1,17 +1,17 @@
 """Back-office screens of the early stages of a decision: initiation, drafting and research,
 draft versions, public participation and the undertaking unit's own review (PROC-3 .. PROC-28a).
 
-Each screen shows the record and its forms (GET, ``DECISION_VIEW``); each form posts to its own
-endpoint (``DECISION_EDIT``), is validated completely before anything is written, is saved through
-``portal.services.records`` (audited, flushed) and committed once. Refused input re-renders the
-page with status 422, the errors next to their fields and summarised at the top.
+Each screen shows the record and its forms (GET, ``DECISION_VIEW``; nothing is written on GET);
+each form posts to its own endpoint (``DECISION_EDIT``), is parsed into the typed input of a
+named service (``portal.services.initiation``, ``drafting``, ``drafts``, ``participation``,
+``internal_review``) and handed to the shared ``submit`` helper, which commits once and
+redirects, or re-renders with 422, the rule and the errors next to their fields. A locked record
+is shown as issued, with the same form and a correction reason for the role that corrects it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin._helpers import actor, client_ip, decision_or_404, input_error
+from admin._helpers import attach, decision_or_404, form_errors, input_error, submit, who
 from admin.forms_early import (
     DOCUMENT_KIND,
     ActivityForm,
@@ -28,8 +28,11 @@ from admin.forms_early import (
     DisputeResolutionForm,
     DraftingForm,
     DraftVersionForm,
+    ExtensionForm,
     InitiationForm,
-    InternalReviewForm,
+    InternalDiscussionForm,
+    InternalLegalReviewForm,
+    SpecificGroupForm,
     UnitConsultationForm,
 )
 from portal import clock, labels
@@ -39,17 +42,15 @@ from portal.models.consultation import Consultation
 from portal.models.decision import Decision, DecisionSource
 from portal.models.document import DocumentKind, DocumentVersion
 from portal.models.drafting import Dispute, DraftingMode, DraftingRecord, UnitConsultation
-from portal.models.org import Department
 from portal.models.participation import ParticipationActivity
 from portal.models.user import User
 from portal.permissions import Permission, can, require
-from portal.rules import deadlines, gates, records
-from portal.rules.enums import ParticipationMethod
-from portal.rules.errors import N_, RuleViolation
-from portal.rules.facts import HearingFacts
+from portal.rules.errors import RuleViolation
+from portal.rules.locks import RecordGroup
 from portal.rules.workdays import local_date
-from portal.services import drafts, procedure
-from portal.services.records import delete_record, update_record
+from portal.services import corrections, drafting, drafts, initiation, internal_review
+from portal.services import participation as part
+from portal.services.record_locks import corrections_in, lock_state
 
 URL = "/decisions/<int:decision_id>"
 
@@ -59,60 +60,6 @@ URL = "/decisions/<int:decision_id>"
 
 def _locale() -> str:
     return "zh" if is_zh() else "en"
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _save(record, changes: dict, decision: Decision, action: str) -> dict:
-    return update_record(
-        record,
-        changes,
-        decision=decision,
-        actor=actor(),
-        now=clock.now(),
-        action=action,
-        ip=client_ip(),
-    )
-
-
-def _delete(record, decision: Decision, action: str) -> None:
-    delete_record(
-        record, decision=decision, actor=actor(), now=clock.now(), action=action, ip=client_ip()
-    )
-
-
-def _form_errors(form) -> list[RuleViolation]:
-    """The form's field errors as summary lines ("Field: problem")."""
-    return [input_error(f"{f.label.text}: {e}", f.id) for f in form for e in f.errors]
-
-
-def _attach(form, violations: list[RuleViolation], fields: dict[str, str] | None = None) -> None:
-    """Also show each violation next to its field (rule field names mapped to form fields)."""
-    for v in violations:
-        name = (fields or {}).get(v.field or "", v.field)
-        if name and name in form:
-            text = labels.violation_text(v)
-            form[name].errors = [*form[name].errors, f"{v.rule}: {text}" if v.rule else text]
-
-
-def _refuse(form, violations: list[RuleViolation], fields: dict[str, str] | None = None):
-    """Summary lines for a refused form: its field errors, then the rule violations."""
-    summary = [*violations, *_form_errors(form)]
-    _attach(form, violations, fields)
-    return summary
-
-
-def _not_future(form, *names: str) -> list[RuleViolation]:
-    """A record of something done cannot be dated after today (Beijing time)."""
-    today = clock.local_today(current_app.config["TIMEZONE"])
-    out = []
-    for name in names:
-        value = form[name].data
-        if isinstance(value, date) and value > today:
-            out.append(input_error(_("A date of something done cannot be in the future."), name))
-    return out
 
 
 def _render(template: str, decision: Decision, *, errors=None, status: int = 200, **context):
@@ -126,20 +73,6 @@ def _render(template: str, decision: Decision, *, errors=None, status: int = 200
     ), status
 
 
-def _activity_by_hand(activity_id: int, decision: Decision):
-    """The activity, unless a hearing keeps it up to date: then the user is sent to the
-    hearing's page (an edit here would be overwritten by the hearing's next change, and a
-    deletion would leave the hearing without its stage record)."""
-    from admin.hearings import hearing_of_activity
-
-    activity = _owned(ParticipationActivity, activity_id, decision)
-    hearing = hearing_of_activity(activity.id)
-    if hearing is not None:
-        flash(_("This activity is kept up to date from its hearing; change it there."))
-        abort(redirect(url_for("admin.hearing_show", hearing_id=hearing.id), code=303))
-    return activity
-
-
 def _owned(model, record_id: int, decision: Decision):
     """A sub-record of this decision, or 404 (never another decision's row)."""
     row = db.session.get(model, record_id)
@@ -148,37 +81,34 @@ def _owned(model, record_id: int, decision: Decision):
     return row
 
 
-def _done(message: str, endpoint: str, decision: Decision):
-    db.session.commit()
-    flash(message)
-    return redirect(url_for(endpoint, decision_id=decision.id))
+def _back(endpoint: str, decision: Decision) -> str:
+    return url_for(endpoint, decision_id=decision.id)
+
+
+def _text(field) -> str:
+    return field.data or ""
+
+
+def _correction(form) -> str | None:
+    return (form.correction_reason.data or "").strip() or None
+
+
+def _lock(record, fields, decision: Decision):
+    return lock_state(record, fields, decision, current_user)
 
 
 # -- 1. initiation (PROC-3b, PROC-11, PROC-12a, A7, A42) -----------------------------------------
 
-INITIATION_FLAGS = (
-    "out_of_scope_confirmed",
-    "non_disclosable",
-    "is_complex",
-    "high_public_concern",
-    "affects_enterprise_operations",
-    "affects_specific_group",
-    "specific_group_heard",
-    "affects_market_entities",
-    "fair_competition_review_done",
-    "is_exploratory_reform",
+INITIATION_FIELDS = (
+    "source",
+    "undertaking_unit_id",
+    "co_units",
+    "lead_unit_id",
+    "initiate_decision",
+    "initiated_on",
+    "initiation_ref",
+    "scope_exclusion",
 )
-
-
-def _departments(decision: Decision) -> list[Department]:
-    """Departments of the decision's own government: the only possible undertaking units."""
-    return list(
-        db.session.scalars(
-            sa.select(Department)
-            .where(Department.government_id == decision.government_id)
-            .order_by(Department.sort_order, Department.id)
-        ).all()
-    )
 
 
 def _initiation_form(decision: Decision, *, submitted: bool) -> InitiationForm:
@@ -194,21 +124,22 @@ def _initiation_form(decision: Decision, *, submitted: bool) -> InitiationForm:
             "initiated_on": decision.initiated_on,
             "initiation_ref": decision.initiation_ref,
             "scope_exclusion": decision.scope_exclusion,
-            "non_disclosable_basis": decision.non_disclosable_basis,
-        } | {name: getattr(decision, name) for name in INITIATION_FLAGS}
+        }
         form = InitiationForm(formdata=None, data=data)
-    form.set_choices(_departments(decision), _locale(), labels)
+    form.set_choices(initiation.departments_of(decision), _locale(), labels)
     return form
 
 
 def _initiation_page(decision: Decision, form: InitiationForm, *, errors=None, status=200):
-    facts = procedure.build_facts(decision)
-    reminders = gates.scope_violations(facts) + gates.initiation_violations(facts)
     return _render(
         "admin/stages/initiation.html",
         decision,
         form=form,
-        reminders=reminders,
+        reminders=initiation.reminders(decision),
+        lock=_lock(decision, INITIATION_FIELDS, decision),
+        flags=corrections.FLAGS,
+        pending_flags=corrections.pending_requests(decision),
+        record_corrections=corrections_in(decision, RecordGroup.INITIATION),
         errors=errors,
         status=status,
     )
@@ -221,80 +152,63 @@ def decision_initiation(decision_id: int):
     return _initiation_page(decision, _initiation_form(decision, submitted=False))
 
 
-def _initiation_violations(
-    form: InitiationForm, units: list[Department], lead: Department | None
-) -> list[RuleViolation]:
-    decided, on = form.initiate_decision.data, form.initiated_on.data
-    dates_readable = not (form.initiate_decision.errors or form.initiated_on.errors)
-    out = records.initiation_record_violations(
-        unit_count=len(units),
-        lead_given=lead is not None,
-        lead_in_units=lead is None or lead in units,
-        initiate_decision=decided if dates_readable else None,
-        initiated_on=on if dates_readable else None,
-        scope_exclusion=form.scope_exclusion.data,
-        out_of_scope_confirmed=bool(form.out_of_scope_confirmed.data),
-        non_disclosable=bool(form.non_disclosable.data),
-        non_disclosable_basis=form.non_disclosable_basis.data or "",
-    )
-    return out + _not_future(form, "initiated_on")
-
-
 @bp.post(URL + "/initiation")
 @require(Permission.DECISION_EDIT)
 def decision_initiation_save(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = _initiation_form(decision, submitted=True)
-    valid = form.validate()
-    depts = {d.id: d for d in _departments(decision)}
-    main = depts.get(form.undertaking_unit.data)
-    co = [
-        depts[i]
-        for i in dict.fromkeys(form.co_units.data or [])
-        if i in depts and depts[i] is not main
-    ]
-    lead = depts.get(form.lead_unit.data)
-    units = [u for u in [main, *co] if u is not None]
-    # The rules are checked even when another field is malformed, so that every problem
-    # shows at once; the units only when all three unit fields could be read.
-    unit_fields_ok = not (form.undertaking_unit.errors or form.co_units.errors)
-    violations = _initiation_violations(form, units, lead) if unit_fields_ok else []
-    if form.lead_unit.errors:
-        violations = [v for v in violations if v.field != "lead_unit"]
-    if not valid or violations:
-        return _initiation_page(decision, form, errors=_refuse(form, violations), status=422)
-    changes = {
-        "source": DecisionSource(form.source.data),
-        "undertaking_unit_id": main.id if main else None,
-        "lead_unit_id": lead.id if lead else None,
-        "initiate_decision": form.initiate_decision.data,
-        "initiated_on": form.initiated_on.data,
-        "initiation_ref": (form.initiation_ref.data or "").strip(),
-        "scope_exclusion": form.scope_exclusion.data,
-        "non_disclosable_basis": (form.non_disclosable_basis.data or "").strip()
-        if form.non_disclosable.data
-        else "",
-    } | {name: bool(form[name].data) for name in INITIATION_FLAGS}
-    if sorted(d.id for d in decision.co_units) != sorted(d.id for d in co):
-        changes["co_units"] = sorted(co, key=lambda d: d.id)
-    _save(decision, changes, decision, "initiation.update")
-    return _done(_("The initiation record is saved."), "admin.decision_initiation", decision)
+    form.validate()  # the rules are checked too, so that every problem shows at once
+    data = initiation.InitiationInput(
+        source=DecisionSource(form.source.data)
+        if form.source.data in {s.value for s in DecisionSource}
+        else decision.source,
+        undertaking_unit_id=None if form.undertaking_unit.errors else form.undertaking_unit.data,
+        co_unit_ids=tuple(form.co_units.data or ()) if not form.co_units.errors else (),
+        lead_unit_id=None if form.lead_unit.errors else form.lead_unit.data,
+        initiate_decision=None if form.initiate_decision.errors else form.initiate_decision.data,
+        initiated_on=None if form.initiated_on.errors else form.initiated_on.data,
+        initiation_ref=_text(form.initiation_ref),
+        scope_exclusion=None if form.scope_exclusion.errors else form.scope_exclusion.data,
+    )
+    if form.errors:
+        # malformed fields: show them, with the rule problems of the fields that could be read
+        found = [
+            v
+            for v in initiation.initiation_violations(decision, data, now=clock.now())
+            if v.field not in form.errors
+        ]
+        attach(form, found)
+        return _initiation_page(decision, form, errors=found + form_errors(form), status=422)
+    return submit(
+        lambda: initiation.record_initiation(decision, data, correction=_correction(form), **who()),
+        render=lambda errors, status: _initiation_page(
+            decision, form, errors=errors, status=status
+        ),
+        form=form,
+        redirect_to=_back("admin.decision_initiation", decision),
+        message=_("The initiation record is saved."),
+        fields={"undertaking_units": "undertaking_unit"},
+    )
 
 
 # -- 2. drafting and research (PROC-13..15) -------------------------------------------------------
 
-
-def _drafting_record(decision: Decision) -> DraftingRecord | None:
-    return db.session.scalar(
-        sa.select(DraftingRecord).where(DraftingRecord.decision_id == decision.id)
-    )
+DRAFTING_FIELDS = (
+    "mode",
+    "entrusted_party",
+    "research_situation",
+    "research_necessity",
+    "research_basis",
+    "research_other",
+    "cost_benefit",
+)
 
 
 def _drafting_form(decision: Decision, *, submitted: bool) -> DraftingForm:
     if submitted:
         form = DraftingForm(prefix="rec")
     else:
-        rec = _drafting_record(decision)
+        rec = drafting.drafting_record(decision)
         form = DraftingForm(
             formdata=None,
             prefix="rec",
@@ -306,6 +220,7 @@ def _drafting_form(decision: Decision, *, submitted: bool) -> DraftingForm:
                 "research_basis": rec.research_basis if rec else "",
                 "research_other": rec.research_other if rec else "",
                 "cost_benefit": rec.cost_benefit if rec else "",
+                "fair_competition_review_done": decision.fair_competition_review_done,
             },
         )
     form.set_choices(labels)
@@ -322,16 +237,7 @@ def _drafting_page(
     errors=None,
     status: int = 200,
 ):
-    consultations = db.session.scalars(
-        sa.select(UnitConsultation)
-        .where(UnitConsultation.decision_id == decision.id)
-        .order_by(UnitConsultation.consulted_on, UnitConsultation.id)
-    ).all()
-    disputes = db.session.scalars(
-        sa.select(Dispute)
-        .where(Dispute.decision_id == decision.id)
-        .order_by(Dispute.referred_on, Dispute.id)
-    ).all()
+    disputes = drafting.disputes(decision)
     resolve_forms = dict(resolve_forms or {})
     for d in disputes:
         if d.id not in resolve_forms:
@@ -340,7 +246,8 @@ def _drafting_page(
                 prefix=f"res{d.id}",
                 data={"resolution": d.resolution, "resolved_on": d.resolved_on},
             )
-    disagreements = [c for c in consultations if not c.agreed]
+    record = drafting.drafting_record(decision)
+    probe = record or DraftingRecord(decision_id=decision.id)
     return _render(
         "admin/stages/drafting.html",
         decision,
@@ -348,10 +255,12 @@ def _drafting_page(
         uc_form=uc_form or UnitConsultationForm(formdata=None, prefix="uc"),
         dispute_form=dispute_form or DisputeForm(formdata=None, prefix="dis"),
         resolve_forms=resolve_forms,
-        consultations=consultations,
+        consultations=drafting.unit_consultations(decision),
         disputes=disputes,
         # PROC-15b: no agreement reached, and nothing referred to the decision organ yet
-        unreferred=bool(disagreements) and not disputes,
+        unreferred=drafting.unreferred_disagreement(decision),
+        lock=_lock(probe, DRAFTING_FIELDS, decision),
+        record_corrections=corrections_in(decision, RecordGroup.DRAFTING),
         errors=errors,
         status=status,
     )
@@ -368,29 +277,29 @@ def decision_drafting(decision_id: int):
 def decision_drafting_save(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = _drafting_form(decision, submitted=True)
-    if not form.validate():
-        return _drafting_page(decision, record_form=form, errors=_form_errors(form), status=422)
-    mode = DraftingMode(form.mode.data)
-    party = (form.entrusted_party.data or "").strip()
-    violations = records.drafting_record_violations(
-        entrusted=mode is not DraftingMode.SELF, entrusted_party=party
-    )
-    if violations:
-        return _drafting_page(
-            decision, record_form=form, errors=_refuse(form, violations), status=422
+
+    def call():
+        data = drafting.DraftingInput(
+            mode=DraftingMode(form.mode.data),
+            entrusted_party=_text(form.entrusted_party),
+            research_situation=_text(form.research_situation),
+            research_necessity=_text(form.research_necessity),
+            research_basis=_text(form.research_basis),
+            research_other=_text(form.research_other),
+            cost_benefit=_text(form.cost_benefit),
+            fair_competition_review_done=bool(form.fair_competition_review_done.data),
         )
-    record = _drafting_record(decision) or DraftingRecord(decision_id=decision.id)
-    changes = {
-        "mode": mode,
-        "entrusted_party": party if mode is not DraftingMode.SELF else "",
-        "research_situation": (form.research_situation.data or "").strip(),
-        "research_necessity": (form.research_necessity.data or "").strip(),
-        "research_basis": (form.research_basis.data or "").strip(),
-        "research_other": (form.research_other.data or "").strip(),
-        "cost_benefit": (form.cost_benefit.data or "").strip(),
-    }
-    _save(record, changes, decision, "drafting.update")
-    return _done(_("The drafting record is saved."), "admin.decision_drafting", decision)
+        return drafting.save_drafting_record(decision, data, correction=_correction(form), **who())
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _drafting_page(
+            decision, record_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_drafting", decision),
+        message=_("The drafting record is saved."),
+    )
 
 
 @bp.post(URL + "/drafting/consultations")
@@ -398,24 +307,21 @@ def decision_drafting_save(decision_id: int):
 def decision_drafting_consultation_add(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = UnitConsultationForm(prefix="uc")
-    if not form.validate():
-        return _drafting_page(decision, uc_form=form, errors=_form_errors(form), status=422)
-    violations = _not_future(form, "consulted_on")
-    if violations:
-        return _drafting_page(decision, uc_form=form, errors=_refuse(form, violations), status=422)
-    row = UnitConsultation(decision_id=decision.id)
-    _save(
-        row,
-        {
-            "party": form.party.data.strip(),
-            "consulted_on": form.consulted_on.data,
-            "opinion": (form.opinion.data or "").strip(),
-            "agreed": bool(form.agreed.data),
-        },
-        decision,
-        "drafting.consultation_add",
+    data = lambda: drafting.UnitConsultationInput(  # noqa: E731 - read after validation
+        party=_text(form.party),
+        consulted_on=form.consulted_on.data,
+        opinion=_text(form.opinion),
+        agreed=bool(form.agreed.data),
     )
-    return _done(_("The consultation is recorded."), "admin.decision_drafting", decision)
+    return submit(
+        lambda: drafting.add_unit_consultation(decision, data(), **who()),
+        form=form,
+        render=lambda errors, status: _drafting_page(
+            decision, uc_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_drafting", decision),
+        message=_("The consultation is recorded."),
+    )
 
 
 @bp.post(URL + "/drafting/consultations/<int:consultation_id>/delete")
@@ -423,8 +329,12 @@ def decision_drafting_consultation_add(decision_id: int):
 def decision_drafting_consultation_delete(decision_id: int, consultation_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     row = _owned(UnitConsultation, consultation_id, decision)
-    _delete(row, decision, "drafting.consultation_delete")
-    return _done(_("The consultation is deleted."), "admin.decision_drafting", decision)
+    return submit(
+        lambda: drafting.delete_unit_consultation(row, decision=decision, **who()),
+        render=lambda errors, status: _drafting_page(decision, errors=errors, status=status),
+        redirect_to=_back("admin.decision_drafting", decision),
+        message=_("The consultation is deleted."),
+    )
 
 
 @bp.post(URL + "/drafting/disputes")
@@ -432,26 +342,25 @@ def decision_drafting_consultation_delete(decision_id: int, consultation_id: int
 def decision_drafting_dispute_add(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = DisputeForm(prefix="dis")
-    if not form.validate():
-        return _drafting_page(decision, dispute_form=form, errors=_form_errors(form), status=422)
-    violations = _not_future(form, "referred_on")
-    if violations:
-        return _drafting_page(
-            decision, dispute_form=form, errors=_refuse(form, violations), status=422
+
+    def call():
+        data = drafting.DisputeInput(
+            issues=_text(form.issues),
+            differing_opinions=_text(form.differing_opinions),
+            reasons_and_basis=_text(form.reasons_and_basis),
+            referred_on=form.referred_on.data,
         )
-    row = Dispute(decision_id=decision.id)
-    _save(
-        row,
-        {
-            "issues": form.issues.data.strip(),
-            "differing_opinions": form.differing_opinions.data.strip(),
-            "reasons_and_basis": form.reasons_and_basis.data.strip(),
-            "referred_on": form.referred_on.data,
-        },
-        decision,
-        "drafting.dispute_add",
+        return drafting.refer_dispute(decision, data, **who())
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _drafting_page(
+            decision, dispute_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_drafting", decision),
+        message=_("The dispute is recorded."),
     )
-    return _done(_("The dispute is recorded."), "admin.decision_drafting", decision)
 
 
 @bp.post(URL + "/drafting/disputes/<int:dispute_id>/resolve")
@@ -460,25 +369,24 @@ def decision_drafting_dispute_resolve(decision_id: int, dispute_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     dispute = _owned(Dispute, dispute_id, decision)
     form = DisputeResolutionForm(prefix=f"res{dispute.id}")
-    forms = {dispute.id: form}
-    if not form.validate():
-        return _drafting_page(decision, resolve_forms=forms, errors=_form_errors(form), status=422)
-    violations = _not_future(form, "resolved_on")
-    if form.resolved_on.data < dispute.referred_on:
-        violations.append(
-            input_error(_("The resolution cannot be dated before the referral."), "resolved_on")
+
+    def call():
+        data = drafting.ResolutionInput(
+            resolution=_text(form.resolution), resolved_on=form.resolved_on.data
         )
-    if violations:
-        return _drafting_page(
-            decision, resolve_forms=forms, errors=_refuse(form, violations), status=422
+        return drafting.resolve_dispute(
+            dispute, data, decision=decision, correction=_correction(form), **who()
         )
-    _save(
-        dispute,
-        {"resolution": form.resolution.data.strip(), "resolved_on": form.resolved_on.data},
-        decision,
-        "drafting.dispute_resolve",
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _drafting_page(
+            decision, resolve_forms={dispute.id: form}, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_drafting", decision),
+        message=_("The resolution is recorded."),
     )
-    return _done(_("The resolution is recorded."), "admin.decision_drafting", decision)
 
 
 # -- 3. draft versions ----------------------------------------------------------------------------
@@ -588,24 +496,29 @@ def decision_drafts_add(decision_id: int, kind: str):
     if doc_kind not in drafts.DRAFT_KINDS:
         abort(404)
     form = DraftVersionForm(prefix=doc_kind.value)
-    if not form.validate():
-        return _drafts_page(decision, given=(doc_kind, form), errors=_form_errors(form), status=422)
+
+    def render(errors, status):
+        return _drafts_page(decision, given=(doc_kind, form), errors=errors, status=status)
+
     try:
-        drafts.add_version(
-            decision,
-            doc_kind,
-            body=form.body.data.replace("\r\n", "\n"),
-            change_note=(form.change_note.data or "").strip(),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
+        return submit(
+            lambda: drafts.add_version(
+                decision,
+                doc_kind,
+                body=form.body.data.replace("\r\n", "\n"),
+                change_note=_text(form.change_note).strip(),
+                **who(),
+            ),
+            form=form,
+            render=render,
+            redirect_to=_back("admin.decision_drafts", decision),
+            message=_("The new version is saved."),
         )
     except sa.exc.IntegrityError:
-        # two people saved a version at the same moment: the number was taken
-        db.session.rollback()
-        errors = [input_error(_("Another version was saved at the same time. Save again."))]
-        return _drafts_page(decision, given=(doc_kind, form), errors=errors, status=409)
-    return _done(_("The new version is saved."), "admin.decision_drafts", decision)
+        # two people saved a version at the same moment: the number was taken (rolled back)
+        return render(
+            [input_error(_("Another version was saved at the same time. Save again."))], 409
+        )
 
 
 @bp.post(URL + "/drafts/versions/<int:version_id>/publish")
@@ -619,29 +532,34 @@ def decision_draft_publish(decision_id: int, version_id: int):
         or version.document.kind not in drafts.DRAFT_KINDS
     ):
         abort(404)
-    try:
-        published = drafts.publish_version(
-            decision, version, actor=actor(), now=clock.now(), ip=client_ip()
-        )
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _drafts_page(decision, errors=[violation], status=422)
-    if not published:
+    if version.published_at is not None:
         flash(_("This version was already published."))
-        return redirect(url_for("admin.decision_drafts", decision_id=decision.id))
-    return _done(_("The version is published."), "admin.decision_drafts", decision)
+        return redirect(_back("admin.decision_drafts", decision))
+    return submit(
+        lambda: drafts.publish_version(decision, version, **who()),
+        render=lambda errors, status: _drafts_page(decision, errors=errors, status=status),
+        redirect_to=_back("admin.decision_drafts", decision),
+        message=_("The version is published."),
+    )
 
 
 # -- 4. public participation (PROC-16..20, PART) ---------------------------------------------------
 
-
-def _current_consultation(decision: Decision) -> Consultation | None:
-    return db.session.scalar(
-        sa.select(Consultation)
-        .where(Consultation.decision_id == decision.id)
-        .order_by(Consultation.opens_at.desc(), Consultation.id.desc())
-        .limit(1)
-    )
+NOTICE_FIELDS = (
+    "title",
+    "notice",
+    "opens_at",
+    "closes_at",
+    "shortened_reason",
+    "channels",
+    "contact_department",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
+    "postal_address",
+    "draft_version_id",
+)
+ACTIVITY_FIELDS = ("method", "title", "held_on", "place", "participants", "held", "summary")
 
 
 def _draft_versions(decision: Decision) -> list[DocumentVersion]:
@@ -649,19 +567,29 @@ def _draft_versions(decision: Decision) -> list[DocumentVersion]:
     return list(doc.versions) if doc else []
 
 
+def _editable_window(decision: Decision) -> Consultation | None:
+    """The window the notice form changes: the latest, unless it has closed (then the form
+    opens a new round)."""
+    c = part.current_consultation(decision)
+    if c is None or part.period(c, clock.now()).closed:
+        return None
+    return c
+
+
 def _consultation_form(decision: Decision, *, submitted: bool) -> ConsultationForm:
     versions = _draft_versions(decision)
     if submitted:
         form = ConsultationForm(prefix="c")
     else:
-        c = _current_consultation(decision)
+        c = _editable_window(decision)
         unit = decision.undertaking_unit
+        published = [v for v in versions if v.published_at]
         data = (
             {
                 "title": c.title,
                 "notice": c.notice,
                 "opens_on": local_date(c.opens_at),
-                "closes_on": procedure.last_day(c.closes_at),
+                "closes_on": part.last_day(c.closes_at),
                 "shortened_reason": c.shortened_reason,
                 "channels": c.channels,
                 "contact_department": c.contact_department,
@@ -675,7 +603,7 @@ def _consultation_form(decision: Decision, *, submitted: bool) -> ConsultationFo
             else {
                 "title": f"关于公开征求《{decision.title}》意见的公告"[:200],
                 "contact_department": unit.name if unit else "",
-                "draft_version": versions[-1].id if versions else None,
+                "draft_version": published[-1].id if published else None,
             }
         )
         form = ConsultationForm(formdata=None, prefix="c", data=data)
@@ -699,16 +627,12 @@ def _activity_form(*, submitted: bool, activity: ParticipationActivity | None = 
             formdata=None,
             prefix=prefix,
             data={
-                "method": activity.method.value,
+                "method": activity.method,
                 "title": activity.title,
                 "held_on": activity.held_on,
                 "place": activity.place,
                 "participants": activity.participants,
-                "materials_delivered_on": activity.materials_delivered_on,
                 "held": activity.held,
-                "held_publicly": activity.held_publicly,
-                "record_signed": activity.record_signed,
-                "report_issued": activity.report_issued,
                 "third_party": activity.third_party,
                 "summary": activity.summary,
             },
@@ -719,83 +643,44 @@ def _activity_form(*, submitted: bool, activity: ParticipationActivity | None = 
     return form
 
 
-@dataclass
-class ActivityRow:
-    activity: ParticipationActivity
-    due: date | None = None  # materials due (PART-8b / PROC-19c)
-    due_rule: str = ""
-    uncertain: bool = False
-    warnings: list[RuleViolation] = field(default_factory=list)
-
-
-def _activity_row(
-    a: ParticipationActivity, decision: Decision, today: date, calendar=None
-) -> ActivityRow:
-    row = ActivityRow(a)
-    if a.method == ParticipationMethod.SYMPOSIUM:
-        # PART-8b: materials >= 3 working days before the symposium
-        due = deadlines.symposium_materials_due(a.held_on, calendar or procedure.work_calendar())
-        row.due, row.due_rule, row.uncertain = due.due, "PART-8b", due.uncertain
-        if deadlines.is_overdue(due.due, a.materials_delivered_on, today):
-            row.warnings = deadlines.symposium_materials_violations(
-                [a.materials_delivered_on], a.held_on, calendar or procedure.work_calendar()
-            )
-    elif a.method == ParticipationMethod.HEARING:
-        # PROC-19c / PART-12c: materials >= 7 calendar days before the hearing
-        row.due, row.due_rule = deadlines.hearing_materials_due(a.held_on), "PROC-19c"
-        if a.held:
-            row.warnings = gates.hearing_violations(
-                HearingFacts(
-                    held_on=a.held_on,
-                    materials_delivered_on=(a.materials_delivered_on,),
-                    held_publicly=a.held_publicly,
-                    held=a.held,
-                    record_signed=a.record_signed,
-                    report_issued=a.report_issued,
-                ),
-                non_disclosable=decision.non_disclosable,
-            )
-        elif deadlines.is_overdue(row.due, a.materials_delivered_on, today):
-            row.warnings = deadlines.hearing_materials_violations(
-                [a.materials_delivered_on], a.held_on
-            )
-    return row
-
-
 def _participation_page(
     decision: Decision,
     *,
     consultation_form: ConsultationForm | None = None,
+    extension_form: ExtensionForm | None = None,
     activity_form: ActivityForm | None = None,
+    group_form: SpecificGroupForm | None = None,
     edit: ParticipationActivity | None = None,
     errors=None,
     status: int = 200,
 ):
-    today = clock.local_today(current_app.config["TIMEZONE"])
-    calendar = procedure.work_calendar()
-    consultation = _current_consultation(decision)
-    activities = db.session.scalars(
-        sa.select(ParticipationActivity)
-        .where(ParticipationActivity.decision_id == decision.id)
-        .order_by(ParticipationActivity.held_on, ParticipationActivity.id)
-    ).all()
-    period = None
-    if consultation is not None:
-        period = {
-            "opens_on": local_date(consultation.opens_at),
-            "last_day": procedure.last_day(consultation.closes_at),
-        }
-        period["days"] = deadlines.comment_period_days(period["opens_on"], period["last_day"])
+    now = clock.now()
+    windows = part.consultations(decision)
+    editable = _editable_window(decision)
+    probe_activity = edit or ParticipationActivity(decision_id=decision.id, held_on=None)
     return _render(
         "admin/stages/participation.html",
         decision,
-        consultation=consultation,
-        period=period,
+        windows=[(c, part.period(c, now)) for c in windows],
+        editable=editable,
+        editable_period=part.period(editable, now) if editable else None,
+        notice_lock=_lock(editable, NOTICE_FIELDS, decision) if editable else None,
         consultation_form=consultation_form or _consultation_form(decision, submitted=False),
-        rows=[_activity_row(a, decision, today, calendar) for a in activities],
+        extension_form=extension_form or ExtensionForm(formdata=None, prefix="x"),
+        rows=part.activity_rows(decision),
+        activity_lock=_lock(probe_activity, ACTIVITY_FIELDS, decision),
         activity_form=activity_form
         or (_activity_form(submitted=False, activity=edit) if edit else None)
         or _activity_form(submitted=False),
+        group_form=group_form
+        or SpecificGroupForm(
+            formdata=None, prefix="g", data={"heard": decision.specific_group_heard}
+        ),
+        group_lock=_lock(decision, ["specific_group_heard"], decision),
+        record_corrections=corrections_in(
+            decision, RecordGroup.CONSULTATION, RecordGroup.PARTICIPATION_ACTIVITY
+        ),
+        hand_methods=part.HAND_RECORDED_METHODS,
         edit=edit,
         errors=errors,
         status=status,
@@ -808,89 +693,98 @@ def decision_participation(decision_id: int):
     return _participation_page(decision_or_404(decision_id))
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), _zone()).astimezone(UTC)
-
-
-def _consultation_violations(decision: Decision, form: ConsultationForm) -> list[RuleViolation]:
-    return records.consultation_notice_violations(
-        non_disclosable=decision.non_disclosable,
+def _notice(form: ConsultationForm) -> part.ConsultationNotice:
+    return part.ConsultationNotice(
+        title=_text(form.title),
+        notice=_text(form.notice),
         opens_on=form.opens_on.data,
         closes_on=form.closes_on.data,
-        shortened_reason=form.shortened_reason.data or "",
-        channels=form.channels.data or "",
-        contact_department=form.contact_department.data or "",
-        contact_details=tuple(
-            form[name].data or "" for name in ("contact_phone", "contact_email", "postal_address")
-        ),
+        shortened_reason=_text(form.shortened_reason),
+        channels=_text(form.channels),
+        contact_department=_text(form.contact_department),
+        contact_person=_text(form.contact_person),
+        contact_phone=_text(form.contact_phone),
+        contact_email=_text(form.contact_email),
+        postal_address=_text(form.postal_address),
+        draft_version_id=form.draft_version.data,
     )
 
 
 @bp.post(URL + "/participation/consultation")
 @require(Permission.DECISION_EDIT)
 def decision_participation_consultation_save(decision_id: int):
+    """Announce the comment window (or a new round), or change the announced one."""
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = _consultation_form(decision, submitted=True)
-    if not form.validate():
-        return _participation_page(
-            decision, consultation_form=form, errors=_form_errors(form), status=422
+    window = _editable_window(decision)
+
+    def call():
+        if window is None:
+            return part.open_consultation(decision, _notice(form), **who())
+        return part.save_consultation_notice(
+            window, _notice(form), decision=decision, correction=_correction(form), **who()
         )
-    violations = _consultation_violations(decision, form)
-    if violations:
-        return _participation_page(
-            decision, consultation_form=form, errors=_refuse(form, violations), status=422
-        )
-    consultation = _current_consultation(decision) or Consultation(decision_id=decision.id)
-    changes = {
-        "title": form.title.data.strip(),
-        "notice": (form.notice.data or "").strip(),
-        "opens_at": _local_midnight(form.opens_on.data),
-        # the last day ends at 24:00 Beijing time
-        "closes_at": _local_midnight(form.closes_on.data + timedelta(days=1)),
-        "shortened_reason": (form.shortened_reason.data or "").strip(),
-        "channels": "\n".join(
-            line.strip() for line in (form.channels.data or "").splitlines() if line.strip()
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _participation_page(
+            decision, consultation_form=form, errors=errors, status=status
         ),
-        "contact_department": form.contact_department.data.strip(),
-        "contact_person": (form.contact_person.data or "").strip(),
-        "contact_phone": (form.contact_phone.data or "").strip(),
-        "contact_email": (form.contact_email.data or "").strip(),
-        "postal_address": (form.postal_address.data or "").strip(),
-        "draft_version_id": form.draft_version.data,
-    }
-    if consultation.id is None:
-        changes["created_at"] = clock.now()
-    _save(consultation, changes, decision, "participation.consultation_save")
-    return _done(_("The comment window is saved."), "admin.decision_participation", decision)
+        redirect_to=_back("admin.decision_participation", decision),
+        message=_("The comment window is saved.")
+        if window is not None
+        else _("The comment window is announced."),
+        fields={"draft": "draft_version"},
+    )
 
 
-def _activity_changes(form: ActivityForm) -> dict:
-    return {
-        "method": ParticipationMethod(form.method.data),
-        "title": form.title.data.strip(),
-        "held_on": form.held_on.data,
-        "place": (form.place.data or "").strip(),
-        "participants": form.participants.data or 0,
-        "materials_delivered_on": form.materials_delivered_on.data,
-        "held": bool(form.held.data),
-        "held_publicly": bool(form.held_publicly.data),
-        "record_signed": bool(form.record_signed.data),
-        "report_issued": bool(form.report_issued.data),
-        "third_party": (form.third_party.data or "").strip(),
-        "summary": (form.summary.data or "").strip(),
-    }
+@bp.post(URL + "/participation/consultation/extend")
+@require(Permission.DECISION_EDIT)
+def decision_participation_consultation_extend(decision_id: int):
+    decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
+    window = part.current_consultation(decision)
+    if window is None:
+        abort(404)
+    form = ExtensionForm(prefix="x")
+
+    def call():
+        data = part.ExtensionInput(closes_on=form.closes_on.data, reason=_text(form.reason))
+        return part.extend_consultation(window, data, decision=decision, **who())
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _participation_page(
+            decision, extension_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_participation", decision),
+        message=_("The comment window is extended."),
+    )
 
 
-def _save_activity(
-    decision: Decision, activity: ParticipationActivity, form: ActivityForm, action: str
-):
-    _save(activity, _activity_changes(form), decision, action)
-    today = clock.local_today(current_app.config["TIMEZONE"])
-    warnings = _activity_row(activity, decision, today).warnings
-    response = _done(_("The activity is saved."), "admin.decision_participation", decision)
-    for v in warnings:  # saved, but late or incomplete: say so (PART-8b, PROC-19c, ...)
-        flash(f"{labels.citation(v.rule)}：{labels.violation_text(v)}")
-    return response
+def _activity_input(form: ActivityForm) -> part.ActivityInput:
+    return part.ActivityInput(
+        method=form.method.data,
+        title=_text(form.title),
+        held_on=form.held_on.data,
+        place=_text(form.place),
+        participants=form.participants.data or 0,
+        held=bool(form.held.data),
+        third_party=_text(form.third_party),
+        summary=_text(form.summary),
+    )
+
+
+def _activity_by_hand(activity_id: int, decision: Decision) -> ParticipationActivity:
+    """The activity, unless a hearing keeps it up to date: then the user is sent to the
+    hearing's page (navigation, not a refusal; the service refuses such a change anyway)."""
+    activity = _owned(ParticipationActivity, activity_id, decision)
+    hearing = part.hearing_of_activity(activity.id)
+    if hearing is not None:
+        flash(_("This activity is kept up to date from its hearing; change it there."))
+        abort(redirect(url_for("admin.hearing_show", hearing_id=hearing.id), code=303))
+    return activity
 
 
 @bp.post(URL + "/participation/activities")
@@ -898,12 +792,15 @@ def _save_activity(
 def decision_participation_activity_add(decision_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     form = _activity_form(submitted=True)
-    if not form.validate():
-        return _participation_page(
-            decision, activity_form=form, errors=_form_errors(form), status=422
-        )
-    activity = ParticipationActivity(decision_id=decision.id)
-    return _save_activity(decision, activity, form, "participation.activity_add")
+    return submit(
+        lambda: part.record_activity(decision, _activity_input(form), **who()),
+        form=form,
+        render=lambda errors, status: _participation_page(
+            decision, activity_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_participation", decision),
+        message=_("The activity is saved."),
+    )
 
 
 @bp.get(URL + "/participation/activities/<int:activity_id>/edit")
@@ -920,11 +817,21 @@ def decision_participation_activity_update(decision_id: int, activity_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     activity = _activity_by_hand(activity_id, decision)
     form = _activity_form(submitted=True, activity=activity)
-    if not form.validate():
-        return _participation_page(
-            decision, activity_form=form, edit=activity, errors=_form_errors(form), status=422
-        )
-    return _save_activity(decision, activity, form, "participation.activity_update")
+    return submit(
+        lambda: part.record_activity(
+            decision,
+            _activity_input(form),
+            activity=activity,
+            correction=_correction(form),
+            **who(),
+        ),
+        form=form,
+        render=lambda errors, status: _participation_page(
+            decision, activity_form=form, edit=activity, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_participation", decision),
+        message=_("The activity is saved."),
+    )
 
 
 @bp.post(URL + "/participation/activities/<int:activity_id>/delete")
@@ -932,70 +839,157 @@ def decision_participation_activity_update(decision_id: int, activity_id: int):
 def decision_participation_activity_delete(decision_id: int, activity_id: int):
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
     activity = _activity_by_hand(activity_id, decision)
-    _delete(activity, decision, "participation.activity_delete")
-    return _done(_("The activity is deleted."), "admin.decision_participation", decision)
+    return submit(
+        lambda: part.delete_activity(activity, decision=decision, **who()),
+        render=lambda errors, status: _participation_page(decision, errors=errors, status=status),
+        redirect_to=_back("admin.decision_participation", decision),
+        message=_("The activity is deleted."),
+    )
+
+
+@bp.post(URL + "/participation/specific-group")
+@require(Permission.DECISION_EDIT)
+def decision_participation_specific_group(decision_id: int):
+    decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
+    form = SpecificGroupForm(prefix="g")
+    return submit(
+        lambda: part.record_specific_group_heard(
+            decision, bool(form.heard.data), correction=_correction(form), **who()
+        ),
+        form=form,
+        render=lambda errors, status: _participation_page(
+            decision, group_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_participation", decision),
+        message=_("Recorded."),
+    )
 
 
 # -- 5. unit review (PROC-28a) ------------------------------------------------------------------
 
-
-INTERNAL_FIELDS = (
+LEGAL_REVIEW_FIELDS = (
     "internal_legal_review_on",
     "internal_legal_review_opinion",
+    "internal_legal_review_result",
+)
+DISCUSSION_FIELDS = (
     "internal_discussion_on",
     "internal_discussion_minutes",
+    "internal_discussion_result",
 )
 
 
-def _internal_form(decision: Decision, *, submitted: bool) -> InternalReviewForm:
-    if submitted:
-        return InternalReviewForm()
-    return InternalReviewForm(
-        formdata=None, data={name: getattr(decision, name) for name in INTERNAL_FIELDS}
+def _legal_review_form(decision: Decision, *, submitted: bool) -> InternalLegalReviewForm:
+    form = (
+        InternalLegalReviewForm(prefix="lr")
+        if submitted
+        else InternalLegalReviewForm(
+            formdata=None,
+            prefix="lr",
+            data={name: getattr(decision, name) for name in LEGAL_REVIEW_FIELDS},
+        )
     )
+    form.set_choices(labels)
+    return form
 
 
-def _internal_page(decision: Decision, form: InternalReviewForm, *, errors=None, status=200):
+def _discussion_form(decision: Decision, *, submitted: bool) -> InternalDiscussionForm:
+    form = (
+        InternalDiscussionForm(prefix="cd")
+        if submitted
+        else InternalDiscussionForm(
+            formdata=None,
+            prefix="cd",
+            data={name: getattr(decision, name) for name in DISCUSSION_FIELDS},
+        )
+    )
+    form.set_choices(labels)
+    return form
+
+
+def _internal_page(
+    decision: Decision,
+    *,
+    legal_form: InternalLegalReviewForm | None = None,
+    discussion_form: InternalDiscussionForm | None = None,
+    errors=None,
+    status=200,
+):
+    legal_passed, discussion_passed = internal_review.passed(decision)
     return _render(
-        "admin/stages/internal_review.html", decision, form=form, errors=errors, status=status
+        "admin/stages/internal_review.html",
+        decision,
+        legal_form=legal_form or _legal_review_form(decision, submitted=False),
+        discussion_form=discussion_form or _discussion_form(decision, submitted=False),
+        legal_lock=_lock(decision, LEGAL_REVIEW_FIELDS, decision),
+        discussion_lock=_lock(decision, DISCUSSION_FIELDS, decision),
+        legal_passed=legal_passed,
+        discussion_passed=discussion_passed,
+        record_corrections=corrections_in(
+            decision, RecordGroup.INTERNAL_LEGAL_REVIEW, RecordGroup.INTERNAL_DISCUSSION
+        ),
+        errors=errors,
+        status=status,
     )
 
 
 @bp.get(URL + "/internal-review")
 @require(Permission.DECISION_VIEW)
 def decision_internal_review(decision_id: int):
-    decision = decision_or_404(decision_id)
-    return _internal_page(decision, _internal_form(decision, submitted=False))
+    return _internal_page(decision_or_404(decision_id))
 
 
 @bp.post(URL + "/internal-review")
 @require(Permission.DECISION_EDIT)
 def decision_internal_review_save(decision_id: int):
+    """PROC-28a: the legal office's preliminary review."""
     decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
-    form = _internal_form(decision, submitted=True)
-    if not form.validate():
-        return _internal_page(decision, form, errors=_form_errors(form), status=422)
-    violations = _not_future(form, "internal_legal_review_on", "internal_discussion_on")
-    for on, text in (
-        ("internal_legal_review_on", "internal_legal_review_opinion"),
-        ("internal_discussion_on", "internal_discussion_minutes"),
-    ):
-        if form[on].data is not None and not (form[text].data or "").strip():
-            # PROC-28a: the legal office's opinion and the discussion minutes are the record
-            violations.append(
-                RuleViolation(
-                    "PROC-28a",
-                    N_("Record the opinion or minutes together with the date."),
-                    field=text,
-                )
-            )
-    if violations:
-        return _internal_page(decision, form, errors=_refuse(form, violations), status=422)
-    changes = {
-        "internal_legal_review_on": form.internal_legal_review_on.data,
-        "internal_legal_review_opinion": (form.internal_legal_review_opinion.data or "").strip(),
-        "internal_discussion_on": form.internal_discussion_on.data,
-        "internal_discussion_minutes": (form.internal_discussion_minutes.data or "").strip(),
-    }
-    _save(decision, changes, decision, "internal_review.update")
-    return _done(_("The unit review is saved."), "admin.decision_internal_review", decision)
+    form = _legal_review_form(decision, submitted=True)
+
+    def call():
+        data = internal_review.InternalLegalReviewInput(
+            on=form.internal_legal_review_on.data,
+            opinion=_text(form.internal_legal_review_opinion),
+            result=form.internal_legal_review_result.data,
+        )
+        return internal_review.record_internal_legal_review(
+            decision, data, correction=_correction(form), **who()
+        )
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _internal_page(
+            decision, legal_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_internal_review", decision),
+        message=_("The unit review is saved."),
+    )
+
+
+@bp.post(URL + "/internal-review/discussion")
+@require(Permission.DECISION_EDIT)
+def decision_internal_discussion_save(decision_id: int):
+    """PROC-28a: the unit's collective discussion."""
+    decision = decision_or_404(decision_id, Permission.DECISION_EDIT)
+    form = _discussion_form(decision, submitted=True)
+
+    def call():
+        data = internal_review.InternalDiscussionInput(
+            on=form.internal_discussion_on.data,
+            minutes=_text(form.internal_discussion_minutes),
+            result=form.internal_discussion_result.data,
+        )
+        return internal_review.record_internal_discussion(
+            decision, data, correction=_correction(form), **who()
+        )
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _internal_page(
+            decision, discussion_form=form, errors=errors, status=status
+        ),
+        redirect_to=_back("admin.decision_internal_review", decision),
+        message=_("The unit review is saved."),
+    )

@@ -1254,24 +1254,20 @@ class RecordWriter:
             )
 
     def participation(self) -> None:
-        """PROC-16..19, PART-8b (symposium materials), PROC-19c and PART-13b/16a (hearing)."""
+        """PROC-16..19: the open comment window (PROC-17, with the draft and its explanation),
+        symposiums and the hearing through the hearing module (PART-8, PART-12a, PROC-19c,
+        PART-13b/16a), and the activities with no statutory announcement (PART-5b)."""
+        from portal import demo_hearings
+
         s, step = self.spec, Step.PUBLIC_PARTICIPATION
         if self.running(step):
             if s.planned_symposium_in is not None:
-                held_on = self.cal.add_working_days(self.today, s.planned_symposium_in)
-                self.put(
-                    ParticipationActivity(decision_id=self.d.id),
-                    {
-                        "method": ParticipationMethod.SYMPOSIUM,
-                        "title": f"《{s.title}》市民代表座谈会",
-                        "held_on": held_on,
-                        "place": f"{self.unit}三楼会议室",
-                        "participants": 20,
-                        "materials_delivered_on": None,  # PART-8b: still to be delivered
-                        "held": False,
-                        "summary": f"拟邀请人大代表、政协委员、{s.stakeholders}代表20人参加。",
-                    },
-                    "participation.activity",
+                demo_hearings.planned_symposium(
+                    self.d,
+                    title=f"《{s.title}》市民代表座谈会",
+                    held_on=self.cal.add_working_days(self.today, s.planned_symposium_in),
+                    place=f"{self.unit}三楼会议室",
+                    now=self.now,
                 )
             return
         if not self.done(step):
@@ -1282,23 +1278,16 @@ class RecordWriter:
             closes = opens + timedelta(days=31)  # PROC-17b: a full 30-day period
             add_consultation(self.d, s, self.draft, opens, closes, self.now)
         held_on = self.day(step, 20)
-        self.put(
-            ParticipationActivity(decision_id=self.d.id),
-            {
-                "method": ParticipationMethod.SYMPOSIUM,
-                "title": f"《{s.title}》征求意见座谈会",
-                "held_on": held_on,
-                "place": f"{self.unit}三楼会议室",
-                "participants": 18,
-                # PART-8b: at least 3 working days before the symposium
-                "materials_delivered_on": self.cal.add_working_days(held_on, -4),
-                "held": True,
-                "record_signed": True,
-                "report_issued": True,
-                "summary": f"邀请人大代表、政协委员、{s.stakeholders}代表等18人参加，"
-                "共提出意见建议23条，已逐条研究并在采纳情况说明中予以反馈。",
-            },
-            "participation.activity",
+        demo_hearings.held_symposium(
+            self.d,
+            title=f"《{s.title}》征求意见座谈会",
+            held_on=held_on,
+            place=f"{self.unit}三楼会议室",
+            # PART-8b: at least 3 working days before the symposium
+            delivered_on=self.cal.add_working_days(held_on, -4),
+            summary=f"邀请人大代表、政协委员、{s.stakeholders}代表等参加，"
+            "共提出意见建议23条，已逐条研究并在采纳情况说明中予以反馈。",
+            number=self.number,
         )
         if s.market:
             self.put(
@@ -1309,35 +1298,15 @@ class RecordWriter:
                     "held_on": self.day(step, 14),
                     "place": f"{self.unit}会议室",
                     "participants": 11,
-                    "materials_delivered_on": self.day(step, 9),
                     "held": True,
-                    "record_signed": True,
                     "summary": "听取了9家经营企业和市出租汽车协会的意见，企业普遍关注"
                     "经营权有偿使用和车辆更新补贴问题。",
                 },
                 "participation.activity",
             )
         if s.hearing:
-            hearing_on = self.day(step, 24)
-            self.put(
-                ParticipationActivity(decision_id=self.d.id),
-                {
-                    "method": ParticipationMethod.HEARING,
-                    "title": f"{s.title.removesuffix('方案')}听证会",
-                    "held_on": hearing_on,
-                    "place": "赤峰市政务服务中心听证室",
-                    "participants": 25,
-                    # PROC-19c: materials at least 7 days before the hearing
-                    "materials_delivered_on": hearing_on - timedelta(days=10),
-                    "held": True,
-                    "held_publicly": True,
-                    "record_signed": True,  # PART-13b
-                    "report_issued": True,  # PART-16a
-                    "summary": "听证参加人25名，其中消费者代表11名、经营者代表3名、"
-                    "专家学者3名、人大代表和政协委员4名、政府有关部门代表4名。"
-                    "多数参加人同意调整方案，建议同步提升车辆准点率和服务质量。",
-                },
-                "participation.activity",
+            demo_hearings.held_fares_hearing(
+                self.d, day=self.day(step, 24), opened_on=start + timedelta(days=1)
             )
 
     def expert_review(self) -> None:
@@ -1468,19 +1437,23 @@ class RecordWriter:
             )
 
     def internal_review(self) -> None:
-        """PROC-28a: the unit's legal office and its collective discussion."""
+        """PROC-28a: the unit's legal office and its collective discussion, each passed."""
+        from portal.rules.enums import ReviewResult
+
         fields: dict = {}
         if self.done(Step.INTERNAL_LEGAL_REVIEW):
             fields |= {
                 "internal_legal_review_on": self.day(Step.INTERNAL_LEGAL_REVIEW, 1, from_end=True),
                 "internal_legal_review_opinion": "经本单位法规科初审，草案内容合法，"
                 "程序完备，同意提交局党组会议讨论。",
+                "internal_legal_review_result": ReviewResult.PASSED,  # PROC-28a
             }
         if self.done(Step.INTERNAL_COLLECTIVE_DISCUSSION):
             fields |= {
                 "internal_discussion_on": self.day(Step.INTERNAL_COLLECTIVE_DISCUSSION, 0),
                 "internal_discussion_minutes": f"局党组会议讨论了《{self.spec.title}》，"
                 "一致同意按程序报送合法性审查。",
+                "internal_discussion_result": ReviewResult.PASSED,  # PROC-28a
             }
         if fields:
             self.put(self.d, fields, "decision.internal_review")

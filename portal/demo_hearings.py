@@ -1,15 +1,23 @@
-"""Demo hearings and symposiums (issue 5), on the demo decisions in public participation.
+"""Demo hearings and symposiums (issue 5; issue 11: hearings and symposiums exist only here).
+
+The procedure records of the demo (``portal.demo.RecordWriter.participation``) make their
+hearings and symposiums through this module, in the hearing module's own steps:
+
+* a symposium by invitation for every decision whose public participation is completed, its
+  materials delivered three working days ahead (PART-8b) and held (``held_symposium``);
+* the public-transport fares hearing, held three weeks into participation, with its quota draw,
+  participant list, confirmed record and published report (``held_fares_hearing``);
+* an upcoming symposium on the heating plan, by invitation (``planned_symposium``).
+
+``seed_demo_hearings`` (``flask portal seed-demo``) adds the hearings open to the public:
 
 * a first-come hearing on the heating plan, open for registration, 10 seats, 3 taken;
 * a lottery hearing on Hongshan's old residential areas with more applicants than seats, the
-  draw done and its data published;
-* the public-transport fares hearing, held three weeks into participation, with its quota draw,
-  participant list, confirmed record and published report (linked to the existing stage record);
-* an upcoming symposium on the heating plan, by invitation (linked to its planned record).
+  draw done and its data published.
 
 Every step goes through ``portal.services.hearings`` / ``hearing_steps`` at the time it would
-have happened, so it is audited like a real one. ``seed_demo_hearings`` does nothing when a
-hearing already exists.
+have happened, so it is audited like a real one. ``seed_demo_hearings`` does nothing when its
+hearings already exist.
 """
 
 from __future__ import annotations
@@ -21,9 +29,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.hearing import Hearing
-from portal.models.participation import ParticipationActivity
 from portal.models.user import User
-from portal.rules.enums import ParticipationMethod
 from portal.rules.hearings import DeliveryMethod, HearingKind, RecordConfirmation, SelectionMethod
 from portal.rules.workdays import CHINA_TZ, local_date
 from portal.services import hearing_steps as steps
@@ -69,18 +75,6 @@ def _decision(title: str) -> Decision | None:
     return db.session.scalar(sa.select(Decision).where(Decision.title == title))
 
 
-def _activity(decision: Decision, method: ParticipationMethod) -> ParticipationActivity | None:
-    return db.session.scalar(
-        sa.select(ParticipationActivity)
-        .where(
-            ParticipationActivity.decision_id == decision.id,
-            ParticipationActivity.method == method,
-        )
-        .order_by(ParticipationActivity.id)
-        .limit(1)
-    )
-
-
 def _register(hearing, i, side, when, *, consent=False, email=""):
     name, phone = _person(i)
     return svc.register_for_hearing(
@@ -107,15 +101,216 @@ def _notice(decision: Decision, unit: str, phone: str) -> dict:
     }
 
 
+# -- the procedure records of the demo (called by portal.demo.RecordWriter.participation) ------
+
+SYMPOSIUM_SIDES = [
+    ("人大代表", "市人大代表，长期关注该领域工作。"),
+    ("政协委员", "市政协委员，提出过相关提案。"),
+    ("群众代表", "受决策影响的群众代表。"),
+    ("群众代表", "所在社区居民委员会推荐的代表。"),
+    ("企业和行业组织代表", "相关企业和行业协会负责人。"),
+]
+
+
+def _symposium_fields(title: str, starts: datetime, place: str, seats: int, subject: str):
+    return steps.HearingFields(
+        kind=HearingKind.SYMPOSIUM,
+        title=title,
+        subject=subject,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place=place,
+        seats=seats,
+        selection_method=SelectionMethod.INVITATION,
+        selection_rules="由承办单位邀请人大代表、政协委员、群众代表和企业、行业组织代表参加，"
+        "兼顾不同区域和利益方（PART-8a）。",
+        sides=[(name, 0) for name in dict.fromkeys(side for side, _reason in SYMPOSIUM_SIDES)],
+    )
+
+
+def _invite_all(hearing: Hearing, first: int, actor, when: datetime, *, contacts: bool) -> None:
+    for i, (side, reason) in enumerate(SYMPOSIUM_SIDES):
+        name, phone = _person(first + i)
+        steps.invite_participant(
+            hearing,
+            name=name,
+            side_name=side,
+            reason=reason,
+            # the contacts of a past symposium's representatives are not kept (PIPL)
+            contact_phone=phone if contacts else "",
+            publish_name_consent=i < 2,
+            actor=actor,
+            now=when + timedelta(minutes=i),
+        )
+
+
+def held_symposium(
+    decision: Decision,
+    *,
+    title: str,
+    held_on: date,
+    place: str,
+    delivered_on: date,
+    summary: str,
+    number: int,
+    actor="seed-demo",
+) -> Hearing:
+    """A symposium by invitation that was held (PART-8a/8b/8c), announced ten days ahead."""
+    starts = _at(held_on, 14, 30)
+    announced = _at(held_on - timedelta(days=10), 9)
+    h = steps.create_hearing(
+        decision,
+        _symposium_fields(
+            title,
+            starts,
+            place,
+            len(SYMPOSIUM_SIDES),
+            f"围绕《{decision.title}》征求意见稿，听取人大代表、政协委员、群众和企业代表的意见。",
+        ),
+        actor=actor,
+        now=announced - timedelta(hours=1),
+    )
+    steps.announce_hearing(h, actor=actor, now=announced)
+    _invite_all(h, 200 + 10 * number, actor, announced + timedelta(hours=1), contacts=False)
+    people = svc.participants(h)
+    steps.record_delivery(
+        h,
+        [r.id for r in people],
+        DeliveryMethod.IN_PERSON,
+        _at(delivered_on, 10),
+        actor=actor,
+        now=_at(delivered_on, 17),
+    )
+    for i, r in enumerate(people):
+        steps.check_in(h, registration_id=r.id, actor=actor, now=starts - timedelta(minutes=20 - i))
+    steps.record_held(h, actor=actor, now=starts + timedelta(hours=2))
+    if h.activity is not None:
+        h.activity.summary = summary  # PART-8c: what was heard (the dossier shows the hearing)
+    db.session.flush()
+    return h
+
+
+def planned_symposium(
+    decision: Decision,
+    *,
+    title: str,
+    held_on: date,
+    place: str,
+    now: datetime,
+    actor="seed-demo",
+) -> Hearing:
+    """An upcoming symposium by invitation, announced, its representatives invited and the
+    materials not delivered yet (PART-8b: due three working days before)."""
+    starts = _at(held_on, 14, 30)
+    fields = _symposium_fields(
+        title,
+        starts,
+        place,
+        20,
+        "围绕供热规划征求意见稿，听取人大代表、政协委员和居民、企业代表的意见。",
+    )
+    h = steps.create_hearing(decision, fields, actor=actor, now=now - timedelta(days=2, hours=1))
+    steps.announce_hearing(h, actor=actor, now=now - timedelta(days=2))
+    _invite_all(h, 40, actor, now - timedelta(days=1), contacts=True)
+    return h
+
+
+def held_fares_hearing(decision: Decision, *, day: date, opened_on: date, actor="seed-demo"):
+    """The fares hearing that was held: quota draw, list, materials 10 days ahead (PROC-19c),
+    check-in, the record signed by every participant (PART-13b) and the report (PART-16a)."""
+    start = _at(day, 9, 0)
+    opened = _at(opened_on, 0)
+    closes = _at(day - timedelta(days=14), 0)
+    quotas = [
+        ("消费者代表", 11),
+        ("经营者代表", 3),
+        ("专家学者", 3),
+        ("人大代表和政协委员", 4),
+        ("政府有关部门代表", 4),
+    ]
+    fields = steps.HearingFields(
+        kind=HearingKind.HEARING,
+        title=f"{decision.title.removesuffix('方案')}听证会",
+        subject="听取社会各界对公交普通线路票价由1元调整为1.5元、换乘优惠和特殊群体"
+        "免费乘车政策的意见。",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        place="赤峰市政务服务中心听证室",
+        seats=sum(n for _, n in quotas),
+        selection_method=SelectionMethod.QUOTA,
+        selection_rules="按利益方分配名额：消费者代表11名、经营者代表3名、专家学者3名、"
+        "人大代表和政协委员4名、政府有关部门代表4名；各方报名超过名额的，公开抽签确定。",
+        registration_opens_at=opened,
+        registration_closes_at=closes,
+        sides=quotas,
+        **_notice(decision, "赤峰市交通运输局", "0476-8555303"),
+    )
+    h = steps.create_hearing(decision, fields, actor=actor, now=opened - timedelta(days=2))
+    steps.announce_hearing(h, actor=actor, now=opened - timedelta(days=1))
+    n = 0
+    step = (closes - opened) / 60
+    for side, quota in quotas:
+        for _k in range(quota + (3 if side == "消费者代表" else 1)):
+            n += 1
+            _register(h, 100 + n, side, opened + step * n, consent=n % 4 == 0)
+    steps.run_draw(h, actor=actor, now=closes + timedelta(hours=9))
+    steps.publish_list(h, actor=actor, now=closes + timedelta(hours=10))
+    people = svc.participants(h)
+    steps.record_delivery(
+        h,
+        [r.id for r in people],
+        DeliveryMethod.IN_PERSON,
+        _at(day - timedelta(days=10), 10),
+        actor=actor,
+        now=_at(day - timedelta(days=10), 17),
+    )
+    for i, r in enumerate(people):
+        steps.check_in(h, registration_id=r.id, actor=actor, now=start - timedelta(minutes=30 - i))
+    steps.record_held(h, actor=actor, now=start + timedelta(hours=3))
+    steps.publish_record(
+        h,
+        "听证会于上午9时开始。市交通运输局介绍了票价调整方案的主要内容、依据和成本监审情况；"
+        "25名听证参加人依次陈述意见并进行了询问和辩论；市发展改革委就成本构成作了说明。"
+        "听证会于12时结束。",
+        actor=actor,
+        now=start + timedelta(hours=5),
+    )
+    for i, r in enumerate(people):
+        steps.record_confirmation(
+            r,
+            RecordConfirmation.SIGNED,
+            "",
+            actor=actor,
+            now=start + timedelta(hours=5, minutes=5 + i),
+        )
+    steps.publish_report(
+        h,
+        basic_info="听证会依法公开举行，听证参加人25名全部到会，旁听公民12名，"
+        "4家新闻媒体进行了采访报道。听证会按照介绍方案、陈述辩论、确认记录的程序进行。",
+        main_opinions="多数参加人同意将普通线路票价调整为1.5元，认为调整幅度适中；"
+        "消费者代表建议同步提升车辆准点率和服务质量，延长换乘优惠时间；"
+        "经营者代表希望建立票价与成本联动的动态调整机制；"
+        "部分代表建议将免费乘车范围扩大到中小学生。",
+        other="建议承办单位在方案中明确服务质量考核指标，并对换乘优惠时间延长至90分钟进行测算。",
+        actor=actor,
+        now=start + timedelta(days=2),
+    )
+    return h
+
+
+# -- the hearings open to the public (flask portal seed-demo) -------------------------------------
+
+FIRST_COME_TITLE = "《赤峰市中心城区供热专项规划（2026—2035年）》听证会"
+
+
 @records.seeding()
 def seed_demo_hearings(now: datetime) -> int:
-    """Add the demo hearings (once); return how many were added."""
-    if db.session.scalar(sa.select(Hearing.id).limit(1)):
+    """Add the demo hearings open to the public (once); return how many were added."""
+    if db.session.scalar(sa.select(Hearing.id).where(Hearing.title == FIRST_COME_TITLE)):
         return 0
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     undertaker = users.get("undertaker") or "demo"
     hongshan = users.get("hongshan.office") or "demo"
-    office = users.get("office") or "demo"
     today = local_date(now)
     added = 0
 
@@ -125,7 +320,7 @@ def seed_demo_hearings(now: datetime) -> int:
         opened = _at(today - timedelta(days=3), 0)
         fields = steps.HearingFields(
             kind=HearingKind.HEARING,
-            title="《赤峰市中心城区供热专项规划（2026—2035年）》听证会",
+            title=FIRST_COME_TITLE,
             subject="听取社会各界对供热专项规划中清洁热源占比、老旧管网改造时序和"
             "供热质量保障措施的意见。",
             starts_at=_at(today + timedelta(days=21), 9, 30),
@@ -145,50 +340,6 @@ def seed_demo_hearings(now: datetime) -> int:
         for i, side in enumerate(["居民用户", "供热企业", "居民用户"]):
             _register(h, i + 1, side, opened + timedelta(hours=10 + 20 * i), consent=i == 0)
         added += 1
-
-        # 4. an upcoming symposium by invitation, on the planned symposium record
-        planned = _activity(heating, ParticipationMethod.SYMPOSIUM)
-        if planned is not None and not planned.held:
-            when = _at(planned.held_on, 14, 30)
-            fields = steps.HearingFields(
-                kind=HearingKind.SYMPOSIUM,
-                title=planned.title,
-                subject="围绕供热规划征求意见稿，听取人大代表、政协委员和居民、企业代表的意见。",
-                starts_at=when,
-                ends_at=when + timedelta(hours=2),
-                place=planned.place or "市住建局三楼会议室",
-                seats=planned.participants or 20,
-                selection_method=SelectionMethod.INVITATION,
-                selection_rules="由承办单位邀请人大代表、政协委员和居民、供热企业代表参加，"
-                "兼顾不同区域和利益方。",
-                sides=[("人大代表", 0), ("政协委员", 0), ("居民代表", 0), ("供热企业代表", 0)],
-                **_notice(heating, "赤峰市住房和城乡建设局", "0476-8888101"),
-            )
-            s = steps.create_hearing(
-                heating, fields, actor=undertaker, now=now - timedelta(days=2), activity=planned
-            )
-            steps.announce_hearing(s, actor=undertaker, now=now - timedelta(days=2))
-            for i, (side, reason) in enumerate(
-                [
-                    ("人大代表", "市人大代表，长期关注城市供热问题。"),
-                    ("政协委员", "市政协委员，提出过清洁供暖相关提案。"),
-                    ("居民代表", "松山区老旧小区居民，所在小区冬季室温长期不达标。"),
-                    ("居民代表", "红山区新建小区业主委员会代表。"),
-                    ("供热企业代表", "中心城区主要供热企业负责人。"),
-                ]
-            ):
-                name, phone = _person(40 + i)
-                steps.invite_participant(
-                    s,
-                    name=name,
-                    side_name=side,
-                    reason=reason,
-                    contact_phone=phone,
-                    publish_name_consent=i < 2,
-                    actor=undertaker,
-                    now=now - timedelta(days=1, hours=i),
-                )
-            added += 1
 
     oldtown = _decision(OLDTOWN)
     if oldtown is not None:
@@ -218,93 +369,6 @@ def seed_demo_hearings(now: datetime) -> int:
             _register(h, 60 + i, side, opened + timedelta(days=i, hours=9), consent=i % 3 == 0)
         steps.run_draw(h, actor=hongshan, now=closes + timedelta(hours=10))
         steps.publish_list(h, actor=hongshan, now=closes + timedelta(hours=11))
-        added += 1
-
-    fares = _decision(FARES)
-    held = _activity(fares, ParticipationMethod.HEARING) if fares is not None else None
-    if fares is not None and held is not None:
-        # 3. the fares hearing that was held: quota draw, list, record, report
-        day = held.held_on
-        start = _at(day, 9, 0)
-        opened = _at(day - timedelta(days=30), 0)
-        closes = _at(day - timedelta(days=14), 0)
-        quotas = [
-            ("消费者代表", 11),
-            ("经营者代表", 3),
-            ("专家学者", 3),
-            ("人大代表和政协委员", 4),
-            ("政府有关部门代表", 4),
-        ]
-        fields = steps.HearingFields(
-            kind=HearingKind.HEARING,
-            title=held.title,
-            subject="听取社会各界对公交普通线路票价由1元调整为1.5元、换乘优惠和特殊群体"
-            "免费乘车政策的意见。",
-            starts_at=start,
-            ends_at=start + timedelta(hours=3),
-            place=held.place or "赤峰市政务服务中心听证室",
-            seats=sum(n for _, n in quotas),
-            selection_method=SelectionMethod.QUOTA,
-            selection_rules="按利益方分配名额：消费者代表11名、经营者代表3名、专家学者3名、"
-            "人大代表和政协委员4名、政府有关部门代表4名；各方报名超过名额的，公开抽签确定。",
-            registration_opens_at=opened,
-            registration_closes_at=closes,
-            sides=quotas,
-            **_notice(fares, "赤峰市交通运输局", "0476-8555303"),
-        )
-        h = steps.create_hearing(
-            fares, fields, actor=office, now=opened - timedelta(days=2), activity=held
-        )
-        steps.announce_hearing(h, actor=office, now=opened - timedelta(days=1))
-        n = 0
-        for side, quota in quotas:
-            for _k in range(quota + (3 if side == "消费者代表" else 1)):
-                n += 1
-                _register(h, 100 + n, side, opened + timedelta(hours=7 * n), consent=n % 4 == 0)
-        steps.run_draw(h, actor=office, now=closes + timedelta(hours=9))
-        steps.publish_list(h, actor=office, now=closes + timedelta(hours=10))
-        people = svc.participants(h)
-        steps.record_delivery(
-            h,
-            [r.id for r in people],
-            DeliveryMethod.IN_PERSON,
-            _at(day - timedelta(days=10), 10),
-            actor=office,
-            now=_at(day - timedelta(days=10), 17),
-        )
-        for i, r in enumerate(people):
-            steps.check_in(
-                h, registration_id=r.id, actor=office, now=start - timedelta(minutes=30 - i)
-            )
-        steps.record_held(h, actor=office, now=start + timedelta(hours=3))
-        steps.publish_record(
-            h,
-            "听证会于上午9时开始。市交通运输局介绍了票价调整方案的主要内容、依据和成本监审情况；"
-            "25名听证参加人依次陈述意见并进行了询问和辩论；市发展改革委就成本构成作了说明。"
-            "听证会于12时结束。",
-            actor=office,
-            now=start + timedelta(hours=5),
-        )
-        for i, r in enumerate(people):
-            steps.record_confirmation(
-                r,
-                RecordConfirmation.SIGNED,
-                "",
-                actor=office,
-                now=start + timedelta(hours=5, minutes=5 + i),
-            )
-        steps.publish_report(
-            h,
-            basic_info="听证会依法公开举行，听证参加人25名全部到会，旁听公民12名，"
-            "4家新闻媒体进行了采访报道。听证会按照介绍方案、陈述辩论、确认记录的程序进行。",
-            main_opinions="多数参加人同意将普通线路票价调整为1.5元，认为调整幅度适中；"
-            "消费者代表建议同步提升车辆准点率和服务质量，延长换乘优惠时间；"
-            "经营者代表希望建立票价与成本联动的动态调整机制；"
-            "部分代表建议将免费乘车范围扩大到中小学生。",
-            other="建议承办单位在方案中明确服务质量考核指标，并对换乘优惠时间延长至90分钟进行测算。",
-            actor=office,
-            now=start + timedelta(days=2),
-        )
         added += 1
     db.session.commit()
     return added

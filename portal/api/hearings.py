@@ -6,19 +6,18 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock, labels
+from portal import clock, labels, transaction
 from portal.api import bp, openapi
 from portal.api._common import submission_payload
 from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
-from portal.extensions import client_address, db, limiter
+from portal.extensions import client_address, limiter
 from portal.models.hearing import Hearing
 from portal.public._util import page_args
 from portal.public.cache import cached_page
-from portal.rules import hearings as rules
 from portal.rules.errors import N_, RuleViolation
-from portal.rules.hearings import RegistrationStatus
 from portal.services import hearings as svc
+from portal.services.hearings import RegistrationStatus
 
 MAX_BODY_BYTES = 16 * 1024
 FIELDS = {
@@ -51,7 +50,7 @@ def summary(h: Hearing) -> dict:
         "title": h.title,
         "decision_id": h.decision_id,
         "seats": h.seats,
-        "registered": sum(counts[s] for s in rules.ACTIVE),
+        "registered": sum(counts[s] for s in svc.ACTIVE),
         "confirmed": counts[RegistrationStatus.CONFIRMED],
         "selection_method": str(h.selection_method),
         "registration_opens_at": iso(h.registration_opens_at),
@@ -70,7 +69,7 @@ def summary(h: Hearing) -> dict:
 
 
 def _draw(h: Hearing) -> dict | None:
-    if h.selection_method not in rules.SELECTED_BY_DRAW:
+    if h.selection_method not in svc.SELECTED_BY_DRAW:
         return None
     drawn = h.selected_at is not None
     rows = svc.draw_participants(h)
@@ -81,7 +80,7 @@ def _draw(h: Hearing) -> dict | None:
         "algorithm": ALGORITHM,
         "seats": h.draw_seats if drawn else None,
         "quotas": {s.name: s.seats for s in h.sides}
-        if h.selection_method is rules.SelectionMethod.QUOTA
+        if h.selection_method is svc.SelectionMethod.QUOTA
         else None,
         "applicants": svc.applicant_codes(h),
         "sides": {r.public_code: (r.side.name if r.side else None) for r in rows},
@@ -182,25 +181,23 @@ def hearing_registration_create(hearing_id: int):
     )
     key = request.headers.get("Idempotency-Key")
     try:
-        registration = svc.register_for_hearing(
-            hearing, data, now=clock.now(), idempotency_key=key, ip=client_address()
+        registration = transaction.run(
+            lambda: svc.register_for_hearing(
+                hearing, data, now=clock.now(), idempotency_key=key, ip=client_address()
+            )
         )
-        db.session.commit()
     except svc.AlreadyRegistered as v:
-        db.session.rollback()
         message = labels.violation_text(v)
         return json_error(
             409, message, code="already_registered", fields={"contact_phone": message}
         )
     except RuleViolation as v:
-        db.session.rollback()
         message = labels.violation_text(v)
         if v.rule:
             return json_error(409, message, code="registration_closed", rule=v.rule)
         field = "Idempotency-Key" if v.field == "idempotency_key" else (v.field or "name")
         return json_error(422, message, fields={field: message})
     except IntegrityError:  # a concurrent retry with the same key or contact won the race
-        db.session.rollback()
         first = svc.registration_by_idempotency_key(key.strip()) if key else None
         if first is None:
             message = labels.violation_text(svc.AlreadyRegistered())
@@ -225,20 +222,20 @@ HEARING_SUMMARY = {
     "type": "object",
     "properties": {
         "id": {"type": "integer"},
-        "kind": {"type": "string", "enum": [k.value for k in rules.HearingKind]},
+        "kind": {"type": "string", "enum": [k.value for k in svc.HearingKind]},
         "title": {"type": "string"},
         "decision_id": {"type": "integer"},
         "seats": {"type": "integer"},
         "registered": {"type": "integer", "description": "active registrations"},
         "confirmed": {"type": "integer"},
-        "selection_method": {"type": "string", "enum": [m.value for m in rules.SelectionMethod]},
+        "selection_method": {"type": "string", "enum": [m.value for m in svc.SelectionMethod]},
         "registration_opens_at": _DT,
         "registration_closes_at": _DT,
         "registration_open": {"type": "boolean"},
         "starts_at": {"type": "string", "format": "date-time"},
         "ends_at": _DT,
         "place": {"type": "string"},
-        "status": {"type": "string", "enum": [p.value for p in rules.HearingPhase]},
+        "status": {"type": "string", "enum": [p.value for p in svc.HearingPhase]},
         "announced_at": _DT,
         "list_published_at": _DT,
         "report_published_at": _DT,

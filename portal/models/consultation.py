@@ -34,6 +34,10 @@ class Consultation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     decision: Mapped[Decision] = relationship()
+    extensions: Mapped[list[ConsultationExtension]] = relationship(
+        back_populates="consultation",
+        order_by="(ConsultationExtension.extended_at, ConsultationExtension.id)",
+    )
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at
@@ -44,3 +48,20 @@ class Consultation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Consultation {self.id} of decision {self.decision_id}>"
+
+
+class ConsultationExtension(db.Model):
+    """An extension of an open comment window (PROC-17b): the window can be made longer, never
+    shorter, and each extension is published on the notice ("延长至…") with its reason."""
+
+    __tablename__ = "consultation_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
+    previous_closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    extended_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="extensions")

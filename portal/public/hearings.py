@@ -24,16 +24,16 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from portal import clock, labels
-from portal.extensions import client_address, db, limiter
+from portal import clock, labels, transaction
+from portal.extensions import client_address, limiter
 from portal.public import bp
 from portal.public._util import page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.errors import RuleViolation
-from portal.rules.hearings import RegistrationStatus
 from portal.services import decisions as decision_service
 from portal.services import hearing_calendar, hearing_steps
 from portal.services import hearings as svc
+from portal.services.hearings import RegistrationStatus
 
 RECEIPT_SESSION_KEY = "hearing_receipt"
 
@@ -219,21 +219,20 @@ def hearing_register(hearing_id: int):
         id_number=form.id_number.data or "",
     )
     try:
-        registration = svc.register_for_hearing(
-            hearing, data, now=clock.now(), idempotency_key=key, ip=client_address()
+        code = transaction.run(
+            lambda: (
+                svc.register_for_hearing(
+                    hearing, data, now=clock.now(), idempotency_key=key, ip=client_address()
+                ).receipt_code
+            )
         )
-        code = registration.receipt_code
-        db.session.commit()
     except svc.AlreadyRegistered as v:
-        db.session.rollback()
         return _form_page(hearing, form, {"contact_phone": labels.violation_text(v)}, 409)
     except RuleViolation as v:
-        db.session.rollback()
         if v.rule:
             return _closed_page(hearing, v)
         return _form_page(hearing, form, {v.field or "name": labels.violation_text(v)}, 422)
     except IntegrityError:  # the same form sent twice at once: answer with the first receipt
-        db.session.rollback()
         first = svc.registration_by_idempotency_key(key) if key else None
         if first is None:
             return _form_page(
@@ -323,10 +322,8 @@ def _back_to_status(registration):
 def registration_cancel():
     registration = _posted_registration()
     try:
-        svc.cancel_registration(registration, now=clock.now())
-        db.session.commit()
+        transaction.run(lambda: svc.cancel_registration(registration, now=clock.now()))
     except RuleViolation as v:
-        db.session.rollback()
         flash(labels.violation_text(v))
         return _back_to_status(registration)
     flash(_("Your registration is cancelled. Thank you for letting us know."))
@@ -338,10 +335,11 @@ def registration_cancel():
 def registration_materials():
     """A37: a confirmed participant receives the materials on the portal (counts as delivery)."""
     registration = _posted_registration()
-    if not hearing_steps.receive_materials_online(registration, now=clock.now()):
+    if not transaction.run(
+        lambda: hearing_steps.receive_materials_online(registration, now=clock.now())
+    ):
         flash(_("The materials are for confirmed participants."))
         return _back_to_status(registration)
-    db.session.commit()
     hearing = registration.hearing
     documents = [
         doc
@@ -365,8 +363,7 @@ def registration_materials():
 def registration_record_confirm():
     """PART-13b: a participant who attended confirms the hearing record."""
     registration = _posted_registration()
-    if hearing_steps.confirm_record_online(registration, now=clock.now()):
-        db.session.commit()
+    if transaction.run(lambda: hearing_steps.confirm_record_online(registration, now=clock.now())):
         flash(_("Thank you: your confirmation of the record is saved."))
     else:
         flash(_("The record cannot be confirmed with this registration."))

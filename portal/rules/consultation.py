@@ -109,3 +109,137 @@ def report_publication_violations(
             )
         )
     return problems
+
+
+# -- the comment window: opening it, and what can change once it is open (PROC-17, PART-7) ------
+# (issue 11: opening open comment is a public act; the window is extended, never shortened)
+
+from datetime import date  # noqa: E402
+
+
+def opening_violations(
+    *,
+    participation_in_progress: bool,
+    draft_published: bool,
+    explanation_published: bool,
+    opens_on: date,
+    today: date,
+    window_running: bool,
+) -> list[RuleViolation]:
+    """May the comment window be announced now (PROC-16a, PROC-17a, PROC-17b, PART-7a/7b)?
+
+    ``draft_published``: the draft version chosen for the notice is published;
+    ``explanation_published``: the drafting explanation has a published version;
+    ``window_running``: another window of the decision is announced and not yet closed.
+    """
+    out: list[RuleViolation] = []
+    if not participation_in_progress:
+        # PROC-16a: open comment is a way of hearing the public within the public
+        # participation step; it opens while that step is in progress
+        out.append(
+            RuleViolation(
+                "PROC-16a",
+                N_("Open comment is opened while the public participation step is in progress."),
+                field="opens_on",
+            )
+        )
+    if not draft_published:
+        # PROC-17a / PART-7b: the notice publishes the draft
+        out.append(
+            RuleViolation(
+                "PROC-17a",
+                N_("Choose a published version of the draft for the notice."),
+                field="draft_version",
+            )
+        )
+    if not explanation_published:
+        # PROC-17a / PART-7b: and the draft's explanation (起草说明)
+        out.append(
+            RuleViolation(
+                "PROC-17a",
+                N_("Publish the drafting explanation before opening the comment window."),
+                field="draft_version",
+            )
+        )
+    if opens_on < today:
+        # PROC-17b: the period runs from the publication of the notice; it is never backdated
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_("The comment period starts when the notice is published: today or later."),
+                field="opens_on",
+            )
+        )
+    if window_running:
+        out.append(
+            RuleViolation(
+                "",
+                N_("A comment window is already announced; change or extend that one."),
+                field="opens_on",
+            )
+        )
+    return out
+
+
+def window_change_violations(
+    *,
+    opened: bool,
+    closed: bool,
+    opens_on: date,
+    new_opens_on: date,
+    closes_on: date,
+    new_closes_on: date,
+    shortened_reason: str,
+    new_shortened_reason: str,
+) -> list[RuleViolation]:
+    """What may change in a window that has opened (by anyone, correction or not): the start
+    and the reason for a short period are fixed with the announcement (PROC-17b/17c), the end
+    only moves later (an extension), and nothing moves once the window has closed."""
+    if not opened:
+        return []
+    out: list[RuleViolation] = []
+    if closed and new_closes_on != closes_on:
+        # PROC-17b: a closed period is over; a new round is a new notice
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_("The comment window has closed; its period can no longer change."),
+                field="closes_on",
+            )
+        )
+    elif new_closes_on < closes_on:
+        # PROC-17b / PROC-17c: shortening a running period would cut it below what was
+        # announced, with a reason given afterwards
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_(
+                    "An open comment window can be extended but not shortened: it closes on "
+                    "%(last_day)s at the earliest."
+                ),
+                field="closes_on",
+                last_day=closes_on.isoformat(),
+            )
+        )
+    if new_opens_on != opens_on:
+        # PROC-17b: the period is counted from the publication of the notice
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_("The comment window has opened; its start cannot move."),
+                field="opens_on",
+            )
+        )
+    if new_shortened_reason.strip() != shortened_reason.strip():
+        # PROC-17c: the reason for a shorter period is explained in the notice itself
+        out.append(
+            RuleViolation(
+                "PROC-17c",
+                N_(
+                    "The reason for a shorter period is given when the consultation is "
+                    "announced; it cannot be added or changed once the window has opened."
+                ),
+                field="shortened_reason",
+            )
+        )
+    return out

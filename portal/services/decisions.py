@@ -162,8 +162,13 @@ def create_decision(
     now: datetime,
     non_disclosable: bool = False,
     non_disclosable_basis: str = "",
+    flags: dict[str, bool] | None = None,
 ) -> Decision:
-    """Record a new decision item at initiation (PROC-11). Flushes; the caller commits."""
+    """Record a new decision item at initiation (PROC-11). Flushes; the caller commits.
+
+    ``flags``: the gate-switching flags set at creation (``corrections.FLAGS``); the government
+    office registering the item confirms them by doing so (A7, A42); afterwards they change
+    only by a confirmed request."""
     decision = Decision(
         government=government,
         title=title.strip(),
@@ -178,6 +183,7 @@ def create_decision(
         created_at=now,
         updated_at=now,
         stage_changed_at=now,
+        **(flags or {}),
     )
     decision.steps.append(ProcedureStep(step=Step.INITIATION, started_at=now))
     # PROC-39a: the whole-process record is archived continuously, from the first step on.
@@ -189,7 +195,13 @@ def create_decision(
         actor=actor,
         now=now,
         obj=decision,
-        after={"title": decision.title, "stage": str(decision.stage), "category": str(category)},
+        after={"title": decision.title, "stage": str(decision.stage), "category": str(category)}
+        | {name: True for name, value in (flags or {}).items() if value}
+        | (
+            {"non_disclosable": True, "non_disclosable_basis": non_disclosable_basis}
+            if non_disclosable
+            else {}
+        ),
     )
     return decision
 
@@ -203,4 +215,83 @@ def staff_decisions(government_id: int) -> list[Decision]:
             .options(selectinload(Decision.undertaking_unit))
             .order_by(Decision.updated_at.desc(), Decision.id.desc())
         ).all()
+    )
+
+
+# -- registering a decision in the back office (PROC-11; flags A7, A42) -------------------------
+
+
+@dataclass(frozen=True)
+class NewDecisionInput:
+    """The government office registers a decision item. The gate-switching flags may be set
+    here: the office that registers the item is the office that confirms them (A7, A17, A42);
+    later changes go through a request the office confirms (``corrections``)."""
+
+    title: str
+    category: Category
+    year: int
+    undertaking_unit_id: int | None
+    source: DecisionSource
+    summary: str = ""
+    non_disclosable: bool = False
+    non_disclosable_basis: str = ""
+    out_of_scope_confirmed: bool = False
+    affects_enterprise_operations: bool = False
+    affects_specific_group: bool = False
+    affects_market_entities: bool = False
+    high_public_concern: bool = False
+    is_exploratory_reform: bool = False
+    npc_report_required: bool = False
+
+
+CREATION_FLAGS = (
+    "out_of_scope_confirmed",
+    "affects_enterprise_operations",
+    "affects_specific_group",
+    "affects_market_entities",
+    "high_public_concern",
+    "is_exploratory_reform",
+    "npc_report_required",
+)
+
+
+def register_decision(
+    government: Government, data: NewDecisionInput, *, actor, now: datetime, ip: str = ""
+) -> Decision:
+    """Register a new decision item in initiation (PROC-11), with the flags the office sets."""
+    from portal.rules.errors import N_, RuleViolation, input_error, refuse
+
+    out = []
+    if not data.title.strip():
+        out.append(input_error(N_("Enter a title."), "title"))
+    unit = (
+        db.session.get(Department, data.undertaking_unit_id) if data.undertaking_unit_id else None
+    )
+    if data.undertaking_unit_id is not None and (
+        unit is None or unit.government_id != government.id
+    ):
+        out.append(input_error(N_("Choose a department of this government."), "undertaking_unit"))
+    if data.non_disclosable and not data.non_disclosable_basis.strip():
+        # A7: a non-disclosure is set with its legal basis
+        out.append(
+            RuleViolation(
+                "A7",
+                N_("Give the legal basis on which the item is not to be disclosed."),
+                field="non_disclosable_basis",
+            )
+        )
+    refuse(out)
+    return create_decision(
+        government=government,
+        title=data.title,
+        category=data.category,
+        year=data.year,
+        summary=data.summary.strip(),
+        undertaking_unit=unit,
+        source=data.source,
+        actor=actor,
+        now=now,
+        non_disclosable=data.non_disclosable,
+        non_disclosable_basis=data.non_disclosable_basis.strip() if data.non_disclosable else "",
+        flags={name: getattr(data, name) for name in CREATION_FLAGS},
     )

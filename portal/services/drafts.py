@@ -381,3 +381,37 @@ def diff_text(diff: Diff) -> str:
         prefix = {EQUAL: "  ", INSERT: "+ ", DELETE: "- "}[row.kind]
         lines.append(prefix + "".join(s.text for s in row.segments))
     return "\n".join(lines)
+
+
+# -- what the comment window and the hearing notice publish (PROC-17a, PROC-19b) -----------------
+
+
+def published_draft_version(decision: Decision, version_id: int | None) -> DocumentVersion | None:
+    """The draft version ``version_id`` of this decision, if it is published (else None)."""
+    if version_id is None:
+        return None
+    version = db.session.get(DocumentVersion, version_id)
+    if (
+        version is None
+        or version.published_at is None
+        or version.document.decision_id != decision.id
+        or version.document.kind != DocumentKind.DRAFT
+    ):
+        return None
+    return version
+
+
+def explanation_published(decision: Decision) -> bool:
+    """PROC-17a: the drafting explanation (起草说明) has a published version."""
+    return bool(
+        db.session.scalar(
+            sa.select(DocumentVersion.id)
+            .join(Document, DocumentVersion.document_id == Document.id)
+            .where(
+                Document.decision_id == decision.id,
+                Document.kind == DocumentKind.DRAFTING_EXPLANATION,
+                DocumentVersion.published_at.is_not(None),
+            )
+            .limit(1)
+        )
+    )

@@ -152,6 +152,7 @@ def create_hearing(
     hearing = Hearing(decision_id=decision.id, created_at=now, updated_at=now)
     hearing.decision = decision
     _apply(hearing, fields)
+    created = activity is None
     if activity is None:
         activity = ParticipationActivity(decision_id=decision.id)
         db.session.add(activity)
@@ -160,6 +161,20 @@ def create_hearing(
     sync_activity(hearing)
     db.session.flush()
     _audit("hearing.create", hearing, actor=actor, now=now, ip=ip, after=_snapshot(hearing))
+    if created:
+        # PROC-39a: the procedure-stage record the hearing keeps has its own entry on the decision
+        audit.record(
+            "participation.activity_add",
+            actor=actor,
+            now=now,
+            obj=decision,
+            after={
+                "record": f"{ParticipationActivity.__tablename__}:{activity.id}",
+                "method": str(activity.method),
+                "hearing": hearing.id,
+            },
+            ip=ip,
+        )
     return hearing
 
 
@@ -624,6 +639,28 @@ def normalise_checkin_code(value: str | None) -> str:
     return code
 
 
+def find_for_check_in(
+    hearing: Hearing, *, code: str = "", registration_id: int | None = None
+) -> HearingRegistration | None:
+    """The registration of this hearing with this check-in code (or id), if any."""
+    query = sa.select(HearingRegistration).where(HearingRegistration.hearing_id == hearing.id)
+    if registration_id is not None:
+        query = query.where(HearingRegistration.id == registration_id)
+    else:
+        normalised = normalise_checkin_code(code)
+        if not normalised:
+            return None
+        query = query.where(HearingRegistration.checkin_code == normalised)
+    return db.session.scalar(query)
+
+
+def moved_up_notice(registration: HearingRegistration) -> RuleViolation:
+    """Told to staff after a cancellation: who took the free seat (no rule; a notice)."""
+    return RuleViolation(
+        "", N_("%(code)s moved up from the waiting list."), code=registration.public_code
+    )
+
+
 def check_in(
     hearing: Hearing,
     *,
@@ -634,15 +671,9 @@ def check_in(
     ip: str = "",
 ) -> HearingRegistration:
     """Admit a confirmed participant by the code on their confirmation (or from the list)."""
-    query = sa.select(HearingRegistration).where(HearingRegistration.hearing_id == hearing.id)
-    if registration_id is not None:
-        query = query.where(HearingRegistration.id == registration_id)
-    else:
-        normalised = normalise_checkin_code(code)
-        if not normalised:
-            raise RuleViolation("", N_("This is not a check-in code."), field="code")
-        query = query.where(HearingRegistration.checkin_code == normalised)
-    registration = db.session.scalar(query)
+    if registration_id is None and not normalise_checkin_code(code):
+        raise RuleViolation("", N_("This is not a check-in code."), field="code")
+    registration = find_for_check_in(hearing, code=code, registration_id=registration_id)
     if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
         raise RuleViolation(
             "", N_("No confirmed participant of this meeting has this code."), field="code"

@@ -27,7 +27,14 @@ from portal.models.decision import Decision
 from portal.models.hearing import Hearing, HearingRegistration, HearingSide
 from portal.rules import hearings as rules
 from portal.rules.errors import N_, RuleViolation
-from portal.rules.hearings import HearingKind, RegistrationStatus, SelectionMethod
+from portal.rules.hearings import (  # re-exported for the views (no portal.rules.hearings there)
+    DeliveryMethod,  # noqa: F401
+    HearingKind,
+    HearingPhase,  # noqa: F401
+    RecordConfirmation,  # noqa: F401
+    RegistrationStatus,
+    SelectionMethod,
+)
 from portal.rules.privacy import resident_id_is_valid
 from portal.services import outbox
 from portal.services.opinions import (
@@ -41,6 +48,11 @@ from portal.services.opinions import (
     normalise_receipt_code,
     unique_code,
 )
+
+# The sets the hearing views need (views do not import portal.rules.hearings).
+ACTIVE = rules.ACTIVE
+OPEN_REGISTRATION = rules.OPEN_REGISTRATION
+SELECTED_BY_DRAW = rules.SELECTED_BY_DRAW
 
 NAME_MAX = 60
 STATEMENT_MAX = 1000

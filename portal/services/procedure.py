@@ -138,14 +138,27 @@ def last_day(closes_at: datetime) -> date:
 
 
 def participation_facts(decision: Decision) -> ParticipationFacts:
+    """PROC-16..19, PART-5..16 from the records. An open comment window counts as open comment
+    only with a published draft and explanation (PROC-17a, PART-7); hearings and symposiums
+    count only when announced in the hearing module (PART-12a): a hearing recorded by hand on
+    the participation screen satisfies no participation gate and no PROC-29b material."""
+    from portal.services import drafts
+    from portal.services import participation as part
+
     consultations = db.session.scalars(
         sa.select(Consultation).where(Consultation.decision_id == decision.id)
     ).all()
-    activities = db.session.scalars(
-        sa.select(ParticipationActivity).where(ParticipationActivity.decision_id == decision.id)
-    ).all()
+    announced = part.announced_activity_ids(decision)
+    activities = [
+        a
+        for a in db.session.scalars(
+            sa.select(ParticipationActivity).where(ParticipationActivity.decision_id == decision.id)
+        ).all()
+        if a.method not in part.MODULE_METHODS or a.id in announced
+    ]
     methods = [a.method for a in activities]
-    if consultations:
+    explanation = drafts.explanation_published(decision) if consultations else False
+    if any(part.counts_as_open_comment(c, explanation=explanation) for c in consultations):
         methods.append(ParticipationMethod.OPEN_COMMENT)
     return ParticipationFacts(
         methods=tuple(dict.fromkeys(methods)),
@@ -154,7 +167,8 @@ def participation_facts(decision: Decision) -> ParticipationFacts:
                 opens_on=local_date(c.opens_at),
                 closes_on=last_day(c.closes_at),
                 shortened_reason=c.shortened_reason,
-                # The portal prints the reason in the notice itself (PROC-17c).
+                # The portal prints the reason in the notice itself, and it cannot be added or
+                # changed once the window has opened (PROC-17c).
                 reason_published=bool(c.shortened_reason.strip()),
             )
             for c in consultations
@@ -290,6 +304,12 @@ def _post_evaluation_facts(decision: Decision):
     return post_evaluation_facts(decision)
 
 
+def _internal_passed(decision: Decision) -> tuple[bool, bool]:
+    from portal.services.internal_review import passed
+
+    return passed(decision)
+
+
 def build_facts(decision: Decision, today: date | None = None) -> DecisionFacts:
     rows = latest_steps(decision)
     pr = party_report(decision)
@@ -333,8 +353,9 @@ def build_facts(decision: Decision, today: date | None = None) -> DecisionFacts:
         draft_version=draft_version(decision),
         non_disclosable=decision.non_disclosable,
         non_disclosable_basis=decision.non_disclosable_basis,
-        internal_legal_review_passed=decision.internal_legal_review_on is not None,
-        internal_collective_discussion_passed=decision.internal_discussion_on is not None,
+        # PROC-28a: a recorded result of "passed", not just a date
+        internal_legal_review_passed=_internal_passed(decision)[0],
+        internal_collective_discussion_passed=_internal_passed(decision)[1],
         affects_market_entities=decision.affects_market_entities,
         fair_competition_review_done=decision.fair_competition_review_done,
         is_exploratory_reform=decision.is_exploratory_reform,

@@ -75,6 +75,8 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
     page.fill("input[name=title]", TITLE)
     page.select_option("select[name=category]", "public_policy")
     page.fill("textarea[name=summary]", "在城市社区建设养老、托育、助餐等嵌入式服务设施。")
+    # A42: the government office confirms the scope when it registers the item (issue 11)
+    page.check("input[name=out_of_scope_confirmed]")
     page.click("form.record button[type=submit]")
     page.wait_for_load_state()
     did = page.url.split("/decisions/")[1].split("/")[0]
@@ -93,7 +95,6 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
         "/initiation",
         {"initiated_on": d(120), "initiation_ref": "赤政启〔2026〕9号"},
         selects={"initiate_decision": "initiate"},
-        checks=[("out_of_scope_confirmed", "")],
     )
     act(page, base, did, "start", "drafting_research")
     page.goto(f"{base}/admin/decisions/{did}/drafting")
@@ -122,19 +123,20 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
     for track in ("public_participation", "expert_review", "risk_assessment"):
         act(page, base, did, "start", track)
 
+    # Issue 11: a comment window opens from today (never backdated, PROC-17b) and participation
+    # cannot close while it runs, so this walk hears the public by a questionnaire instead.
     page.goto(f"{base}/admin/decisions/{did}/participation")
     submit(
         page,
-        "/participation/consultation",
+        "/participation/activities",
         {
-            "c-title": f"关于公开征求《{TITLE}》意见的公告",
-            "c-notice": "现将方案全文公布，公开征求社会各界意见。",
-            "c-opens_on": d(100),
-            "c-closes_on": d(70),
-            "c-channels": "登录本专栏在线提交\n电子邮件：fgw@demo.gov.cn",
-            "c-contact_department": "市发展和改革委员会",
-            "c-contact_phone": "0476-8330000",
+            "a-title": "社区服务需求问卷调查",
+            "a-held_on": d(90),
+            "a-participants": "860",
+            "a-summary": "回收有效问卷812份，居民最关注助餐和托育服务。",
         },
+        selects={"a-method": "questionnaire"},
+        checks=[("a-held", "")],
     )
 
     page.goto(f"{base}/admin/decisions/{did}/experts")
@@ -211,11 +213,19 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
         page,
         "/internal-review",
         {
-            "internal_legal_review_on": d(60),
-            "internal_legal_review_opinion": "经初审，合法。",
-            "internal_discussion_on": d(58),
-            "internal_discussion_minutes": "局党组会议讨论通过。",
+            "lr-internal_legal_review_on": d(60),
+            "lr-internal_legal_review_opinion": "经初审，合法。",
         },
+        selects={"lr-internal_legal_review_result": "passed"},
+    )
+    submit(
+        page,
+        "/internal-review/discussion",
+        {
+            "cd-internal_discussion_on": d(58),
+            "cd-internal_discussion_minutes": "局党组会议讨论通过。",
+        },
+        selects={"cd-internal_discussion_result": "passed"},
     )
     act(page, base, did, "start", "internal_legal_review")
     act(page, base, did, "start", "internal_collective_discussion")

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.rules.enums import InitiateDecision, ScopeExclusion
+from portal.rules.enums import InitiateDecision, ParticipationMethod, ReviewResult, ScopeExclusion
 from portal.rules.records import (
+    HAND_RECORDED_METHODS,
+    activity_violations,
     consultation_notice_violations,
+    dispute_violations,
     drafting_record_violations,
     initiation_record_violations,
+    internal_review_violations,
+    resolution_violations,
+    unit_consultation_violations,
 )
+
+TODAY = date(2026, 11, 26)
 
 OK_INITIATION = {
     "unit_count": 1,
@@ -19,8 +27,7 @@ OK_INITIATION = {
     "initiated_on": date(2026, 3, 2),
     "scope_exclusion": None,
     "out_of_scope_confirmed": True,
-    "non_disclosable": False,
-    "non_disclosable_basis": "",
+    "today": TODAY,
 }
 
 
@@ -49,17 +56,92 @@ def test_proc_11c_the_initiation_decision_and_its_date_go_together():
     assert initiation_record_violations(**neither) == []
 
 
-def test_proc_3b_an_excluded_type_cannot_be_confirmed_in_scope():
+def test_proc_3b_an_exclusion_is_refused_while_the_item_is_confirmed_in_scope():
     excluded = OK_INITIATION | {"scope_exclusion": ScopeExclusion.EMERGENCY_RESPONSE}
-    assert rules(initiation_record_violations(**excluded)) == ["PROC-3b"]
+    refused = initiation_record_violations(**excluded)
+    assert [(v.rule, v.field) for v in refused] == [("PROC-3b", "scope_exclusion")]
+    # A42: once the office has cleared the confirmation, the exclusion can be recorded
     assert initiation_record_violations(**excluded | {"out_of_scope_confirmed": False}) == []
 
 
-def test_a7_non_disclosure_needs_a_legal_basis():
-    secret = OK_INITIATION | {"non_disclosable": True, "non_disclosable_basis": "  "}
-    assert rules(initiation_record_violations(**secret)) == ["A7"]
-    based = secret | {"non_disclosable_basis": "《保守国家秘密法》第九条"}
-    assert initiation_record_violations(**based) == []
+def test_proc_11c_the_decision_to_initiate_is_not_dated_in_the_future():
+    assert initiation_record_violations(**OK_INITIATION | {"initiated_on": TODAY}) == []
+    future = initiation_record_violations(**OK_INITIATION | {"initiated_on": date(2026, 11, 27)})
+    assert [(v.rule, v.field) for v in future] == [("PROC-11c", "initiated_on")]
+
+
+def test_proc_15a_15b_consultation_referral_and_resolution_dates():
+    assert unit_consultation_violations(consulted_on=TODAY, today=TODAY) == []
+    late = unit_consultation_violations(consulted_on=date(2026, 11, 27), today=TODAY)
+    assert rules(late) == ["PROC-15a"]
+    assert dispute_violations(referred_on=TODAY, today=TODAY) == []
+    assert rules(dispute_violations(referred_on=date(2026, 12, 1), today=TODAY)) == ["PROC-15b"]
+    referred = date(2026, 11, 12)
+    ok = resolution_violations(resolved_on=referred, referred_on=referred, today=TODAY)
+    assert ok == []
+    early = resolution_violations(resolved_on=date(2026, 11, 11), referred_on=referred, today=TODAY)
+    assert [(v.rule, v.field) for v in early] == [("PROC-15b", "resolved_on")]
+
+
+def test_part_12a_and_part_8a_hearings_and_symposiums_are_not_recorded_by_hand():
+    hearing = activity_violations(
+        method=ParticipationMethod.HEARING, held=True, held_on=TODAY, today=TODAY
+    )
+    assert [(v.rule, v.field) for v in hearing] == [("PART-12a", "method")]
+    symposium = activity_violations(
+        method=ParticipationMethod.SYMPOSIUM, held=False, held_on=TODAY, today=TODAY
+    )
+    assert rules(symposium) == ["PART-8a"]
+    for method in HAND_RECORDED_METHODS:
+        assert activity_violations(method=method, held=True, held_on=TODAY, today=TODAY) == []
+    comment = activity_violations(
+        method=ParticipationMethod.OPEN_COMMENT, held=False, held_on=TODAY, today=TODAY
+    )
+    assert rules(comment) == [""]  # the comment window has its own notice
+
+
+def test_an_activity_held_is_not_dated_in_the_future_but_a_planned_one_may_be():
+    later = date(2026, 12, 3)
+    poll = ParticipationMethod.POLL
+    assert activity_violations(method=poll, held=False, held_on=later, today=TODAY) == []
+    held = activity_violations(method=poll, held=True, held_on=later, today=TODAY)
+    assert [v.field for v in held] == ["held_on"]
+
+
+REVIEW = {
+    "on": date(2026, 11, 18),
+    "text": "经审查，草案合法。",
+    "result": ReviewResult.PASSED,
+    "today": TODAY,
+    "date_field": "on",
+    "text_field": "text",
+    "result_field": "result",
+}
+
+
+def test_proc_28a_a_unit_review_has_its_date_opinion_and_result():
+    assert internal_review_violations(**REVIEW) == []
+    assert internal_review_violations(**REVIEW | {"result": ReviewResult.NOT_PASSED}) == []
+    no_result = internal_review_violations(**REVIEW | {"result": None})
+    assert [(v.rule, v.field) for v in no_result] == [("PROC-28a", "result")]
+    no_text = internal_review_violations(**REVIEW | {"text": " "})
+    assert [(v.rule, v.field) for v in no_text] == [("PROC-28a", "text")]
+    no_date = internal_review_violations(**REVIEW | {"on": None})
+    assert [(v.rule, v.field) for v in no_date] == [("PROC-28a", "on")]
+    empty = REVIEW | {"on": None, "text": "", "result": None}
+    assert internal_review_violations(**empty) == []
+
+
+def test_proc_28a_unit_review_dates_are_not_in_the_future_and_in_order():
+    assert rules(internal_review_violations(**REVIEW | {"on": date(2026, 11, 27)})) == ["PROC-28a"]
+    discussion = REVIEW | {"not_before": date(2026, 11, 18)}
+    assert internal_review_violations(**discussion) == []
+    early = internal_review_violations(**discussion | {"on": date(2026, 11, 17)})
+    assert [(v.rule, v.field) for v in early] == [("PROC-28a", "on")]
+    assert rules(internal_review_violations(**REVIEW | {"preceding_missing": True})) == ["PROC-28a"]
+    legal = REVIEW | {"not_after": date(2026, 11, 18)}
+    assert internal_review_violations(**legal) == []
+    assert rules(internal_review_violations(**legal | {"on": date(2026, 11, 19)})) == ["PROC-28a"]
 
 
 def test_proc_13a_an_entrusted_draft_names_who_drafted_it():

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.models.catalog import Catalog, CatalogStatus
 from portal.models.consultation import Consultation
 from portal.models.decision import Decision
+from portal.models.hearing import Hearing
 from portal.models.org import Government
 from tests.conftest import NOW
 
@@ -199,8 +200,14 @@ def test_government_and_decision_feeds_cover_only_their_scope(client, demo):
     root = parse(client.get(f"/feeds/decisions/{d.id}.atom"))
     assert one(root, "title").text == d.title
     assert entries(root)
+    # issue 11: the decision's symposiums and hearings are hearing-module records, in its feed
+    own_hearings = {
+        f"http://localhost/hearings/{h}"
+        for h in db.session.scalars(sa.select(Hearing.id).where(Hearing.decision_id == d.id))
+    }
     for e in entries(root):
-        assert e.find(f"{A}link").get("href").startswith(f"http://localhost/decisions/{d.id}")
+        href = e.find(f"{A}link").get("href")
+        assert href.startswith(f"http://localhost/decisions/{d.id}") or href in own_hearings
     assert client.get("/feeds/gov/atlantis.atom").status_code == 404
     assert client.get("/feeds/decisions/999999.atom").status_code == 404
 
