@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.decision import DecisionSource
-from portal.models.expert_pool import Expert, ExpertGroup, ExpertSelection
+from portal.models.expert_pool import Expert, ExpertConflict, ExpertGroup, ExpertSelection
 from portal.models.org import Department, Government
 from portal.rules.stages import Category
 from portal.rules.workdays import local_date
@@ -55,18 +55,42 @@ def _urban() -> list[Expert]:
     ]
 
 
+def _conflicted() -> Expert:
+    """The member who declared an interest in the housing bureau's decisions (demo)."""
+    return db.session.scalar(
+        sa.select(Expert).join(ExpertConflict).where(ExpertConflict.department_id.is_not(None))
+    )
+
+
+def _selection(decision) -> ExpertSelection | None:
+    return db.session.scalar(
+        sa.select(ExpertSelection)
+        .where(ExpertSelection.decision_id == decision.id)
+        .order_by(ExpertSelection.id.desc())
+    )
+
+
+def _selections(decision) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ExpertSelection)
+        .where(ExpertSelection.decision_id == decision.id)
+    )
+
+
 def test_selection_for_a_complex_decision_excludes_the_conflicted_expert_draws_7_and_reruns(
     client, pooled
 ):
     decision = _decision(pooled, complex_item=True)
-    conflicted = _urban()[0]  # declared an interest in the housing bureau's decisions (demo)
+    conflicted = _conflicted()
+    assert conflicted in _urban()
     login(client, "office")
     r = client.post(
         f"/admin/decisions/{decision.id}/expert-selection",
         data={"method": "random_draw", "groups": "urban_rural_construction", "count": "7"},
     )
     assert r.status_code == 302, text_of(r)
-    selection = db.session.scalar(sa.select(ExpertSelection))
+    selection = _selection(decision)
     chosen = ExpertSelection.ids(selection.chosen_ids)
     assert len(chosen) == 7 and len(chosen) % 2 == 1
     assert conflicted.id not in chosen
@@ -87,10 +111,16 @@ def test_selection_for_a_complex_decision_excludes_the_conflicted_expert_draws_7
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(AuditEntry)
-            .where(AuditEntry.action == "experts.select")
+            .where(
+                AuditEntry.action == "experts.select",
+                AuditEntry.object_type == "decisions",
+                AuditEntry.object_id == str(decision.id),
+            )
         )
         == 1
     )
+    # EXP-13a: each assignment names its pool member
+    assert {a.expert_id for a in review.experts} == set(chosen)
 
 
 def test_exp_13c_a_complex_decision_needs_7_experts_and_exp_13b_an_odd_number(client, pooled):
@@ -102,7 +132,7 @@ def test_exp_13c_a_complex_decision_needs_7_experts_and_exp_13b_an_odd_number(cl
     assert r.status_code == 422 and "EXP-13c" in text_of(r)
     r = client.post(url, data=base | {"count": "6"})
     assert r.status_code == 422 and "EXP-13b" in text_of(r)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExpertSelection)) == 0
+    assert _selections(decision) == 0
     assert client.post(url, data=base | {"count": "7"}).status_code == 302
 
 
@@ -127,12 +157,23 @@ def test_a_manual_choice_needs_a_reason_and_eligible_experts(client, pooled):
     data = {"method": "manual", "groups": "urban_rural_construction", "count": "3", "chosen": ids}
     r = client.post(url, data=data)
     assert r.status_code == 422 and "EXP-13a" in text_of(r)
-    bad = [*ids[:2], str(excluded[0][0].id)]
+    # an excluded member chosen by hand: refused with the rule that excludes them
+    member, why = excluded[0]
+    bad = [*ids[:2], str(member.id)]
     r = client.post(url, data=data | {"chosen": bad, "reason": "需要熟悉管网的专家"})
+    assert r.status_code == 422 and why.rule in text_of(r)
+    # a member of another field (not a candidate of the chosen groups): EXP-13a
+    other = next(
+        e
+        for e in db.session.scalars(sa.select(Expert).order_by(Expert.id))
+        if e not in _urban() and pool.status_of(e, local_date(NOW)).value == "appointed"
+    )
+    r = client.post(url, data=data | {"chosen": [*ids[:2], str(other.id)], "reason": "理由"})
     assert r.status_code == 422 and "EXP-13a" in text_of(r)
+    assert _selections(decision) == 0
     r = client.post(url, data=data | {"reason": "需要熟悉管网的专家"})
     assert r.status_code == 302
-    selection = db.session.scalar(sa.select(ExpertSelection))
+    selection = _selection(decision)
     assert selection.reason == "需要熟悉管网的专家" and selection.seed == ""
 
 
