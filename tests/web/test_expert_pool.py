@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,7 @@ from portal.models.audit import AuditEntry
 from portal.models.decision import DecisionSource
 from portal.models.expert_pool import Expert, ExpertConflict, ExpertGroup, ExpertSelection
 from portal.models.org import Department, Government
+from portal.models.user import User
 from portal.rules.stages import Category
 from portal.rules.workdays import local_date
 from portal.services import expert_pool as pool
@@ -242,3 +245,99 @@ def test_appointment_steps_in_order_and_the_pledge(client, pooled):
     assert r.status_code == 422
     db.session.expire_all()
     assert db.session.get(Expert, expert.id).phone == "13904761111"
+
+
+def _member_with_two_terms(city: Government) -> Expert:
+    """Appointed 2020-10-01, assessed in 2023 (passed), renewed 2023-10-01: the second term ends
+    2026-10-01, before the demo's today (2026-11-26)."""
+    from datetime import datetime
+
+    office = db.session.scalar(sa.select(User).where(User.username == "office"))
+    group_id = db.session.scalar(
+        sa.select(ExpertGroup.id).where(ExpertGroup.code == "economic_development")
+    )
+    expert = pool.add_expert(
+        city,
+        {
+            "name": "两届专家",
+            "organisation": "赤峰学院",
+            "source_org_type": "education_research",
+            "nomination_channel": "self_application",
+            "title_level": "senior",
+            "group_ids": [group_id],
+        },
+        actor=office,
+        now=NOW,
+    )
+    every = [q.value for q in pool.Qualification]
+    pool.record_preliminary_review(expert, date(2020, 9, 1), every, actor=office, now=NOW)
+    pool.record_approval(expert, date(2020, 9, 20), "赤政办〔2020〕1号", actor=office, now=NOW)
+    pool.issue_certificate(expert, date(2020, 10, 1), "C-2020", actor=office, now=NOW)
+    pool.record_pledge(expert, date(2020, 10, 1), actor=office, now=NOW)
+    then = datetime(2023, 9, 1, 2, 0, tzinfo=NOW.tzinfo)
+    pool.record_assessment(expert, 2023, "passed", "第一届考核合格", actor=office, now=then)
+    renewed_at = datetime(2023, 10, 5, 2, 0, tzinfo=NOW.tzinfo)
+    pool.renew_expert(
+        expert,
+        on=date(2023, 10, 1),
+        certificate_no="C-2023",
+        work_need=True,
+        still_qualified=True,
+        actor=office,
+        now=renewed_at,
+    )
+    db.session.commit()
+    return expert
+
+
+def test_exp_11b_renewal_needs_an_assessment_of_the_current_term_not_an_earlier_one(client, pooled):
+    expert = _member_with_two_terms(pooled)
+    assert [t.starts_on for t in expert.terms] == [date(2020, 10, 1), date(2023, 10, 1)]
+    login(client, "office")
+    url = f"/admin/experts/{expert.id}"
+    renew = {
+        "r-renewed_on": "2026-10-01",
+        "r-certificate_no": "C-2026",
+        "r-work_need": "y",
+        "r-still_qualified": "y",
+    }
+    # the only assessment (2023) was made in the first term: refused
+    r = client.post(url + "/renew?lang=en", data=renew)
+    assert r.status_code == 422 and "EXP-11b" in text_of(r)
+    assert "has not been assessed during the current term" in text_of(r)
+    db.session.expire_all()
+    assert db.session.get(Expert, expert.id).term_start == date(2023, 10, 1)
+    # an assessment of this term, failed: refused (A23)
+    r = client.post(url + "/assessments", data={"a-year": "2026", "a-result": "failed"})
+    assert r.status_code == 302
+    r = client.post(url + "/renew?lang=en", data=renew)
+    assert r.status_code == 422 and "did not pass the assessment" in text_of(r)
+    r = client.post(url + "/assessments", data={"a-year": "2026", "a-result": "passed"})
+    assert r.status_code == 302
+    page = text_of(client.get(url + "?lang=en"))
+    assert "Assessment of the current term (EXP-11b) 2026 · Passed" in page
+    # the renewed term cannot start before the current one ends (2026-10-01)
+    r = client.post(url + "/renew?lang=en", data=renew | {"r-renewed_on": "2026-09-30"})
+    assert r.status_code == 422 and "EXP-11b" in text_of(r)
+    assert "the renewed term cannot start before it ends" in text_of(r)
+    # nor in the future
+    r = client.post(url + "/renew?lang=en", data=renew | {"r-renewed_on": "2026-11-27"})
+    assert r.status_code == 422 and "EXP-11b" in text_of(r)
+    ok = client.post(url + "/renew", data=renew)
+    assert ok.status_code == 302
+    db.session.expire_all()
+    expert = db.session.get(Expert, expert.id)
+    assert expert.term_start == date(2026, 10, 1) and expert.renewals == 2
+    assert [t.starts_on for t in expert.terms][-1] == date(2026, 10, 1)
+    assert pool.status_of(expert, local_date(NOW)).value == "appointed"
+    # renewed on the day the term ended: the terms are contiguous, the member was always in term
+    assert pool.status_of(expert, date(2026, 9, 30)).value == "appointed"
+    assert pool.status_of(expert, date(2023, 9, 30)).value == "appointed"
+
+
+def test_the_pool_pages_write_nothing_on_get(client, pooled):
+    login(client, "office")
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    for url in ("/admin/experts", f"/admin/experts/{_conflicted().id}"):
+        assert client.get(url).status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == before
