@@ -3,8 +3,10 @@
 Every staff member of a government sees the pools it uses (EXP-21a), with phone, ID and e-mail
 masked; the government office (EXPERT_POOL_MANAGE) manages its own pool and sees personal data
 in full (EXPERT_PERSONAL_DATA_VIEW). Undertaking units record feedback on experts (EXP-19a).
-Views are thin: parse, call ``portal.services.expert_pool``, commit once, flash, redirect; a
-refusal re-renders with status 422 and the rule IDs, nothing saved.
+Views are thin: parse, call ``portal.services.expert_pool`` through the shared ``submit``
+helper (commit once, flash, redirect; a refusal re-renders with status 422 and the rule IDs,
+nothing saved). The selection screen is the only way a pool member reaches a decision's expert
+review (EXP-13a). No rule module is imported here: the enums come from the service.
 """
 
 from __future__ import annotations
@@ -13,30 +15,37 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
 from admin import forms_experts as F
-from admin._helpers import actor, client_ip, decision_or_404, input_error
-from admin._helpers import attach as _attach
-from admin._helpers import form_errors as _form_errors
-from portal import clock
+from admin._helpers import decision_or_404, submit, who
+from portal import clock, transaction
 from portal.extensions import db
 from portal.i18n import is_zh
 from portal.models.decision import Decision
 from portal.models.expert_pool import Expert
 from portal.models.org import Department, Government
 from portal.permissions import Permission, can, require
-from portal.rules.errors import RuleViolation
-from portal.rules.experts import MemberStatus, SelectionMethod
-from portal.rules.workdays import local_date
 from portal.services import expert_pool as pool
+from portal.services.expert_pool import MemberStatus, SelectionMethod
 
 
 def _who() -> dict[str, Any]:
-    return {"actor": actor(), "now": clock.now(), "ip": client_ip()}
+    return who()
+
+
+def _today():
+    return clock.local_today()
+
+
+def _read_only(response):
+    """A GET page that had to build the seeded groups (EXP-5a) for its choices: drop whatever
+    it flushed, nothing is written on GET."""
+    transaction.discard()
+    return response
 
 
 def _locale() -> str:
@@ -96,7 +105,7 @@ def _departments() -> list[Department]:
 
 def _list_page(*, errors=None, status: int = 200, **forms):
     gov = _government()
-    today = local_date(clock.now())
+    today = _today()
     groups = pool.ensure_groups()
     group_id = request.args.get("group", "")
     group_id = int(group_id) if group_id.isascii() and group_id.isdigit() else None
@@ -110,7 +119,6 @@ def _list_page(*, errors=None, status: int = 200, **forms):
     )
     source_form.set_choices()
     counts = pool.active_counts(gov.id, today)
-    db.session.commit()  # the seeded groups (EXP-5a), if they were missing
     return (
         render_template(
             "admin/experts/list.html",
@@ -139,23 +147,16 @@ def _list_page(*, errors=None, status: int = 200, **forms):
 @bp.get("/experts")
 @require(Permission.DECISION_VIEW)
 def expert_list():
-    return _list_page()
+    return _read_only(_list_page())
 
 
-def _run_list(form, form_key: str, call: Callable[[], Any], message: str | None = None):
-    if not form.validate():
-        return _list_page(errors=_form_errors(form), status=422, **{form_key: form})
-    try:
-        result = call()
-    except RuleViolation as refused:
-        db.session.rollback()
-        _attach(form, refused.violations)
-        return _list_page(errors=refused.violations, status=422, **{form_key: form})
-    db.session.commit()
-    flash(message or _("Recorded."))
-    if isinstance(result, Expert):
-        return redirect(url_for("admin.expert_show", expert_id=result.id))
-    return redirect(url_for("admin.expert_list"))
+def _run_list(form, form_key: str, call: Callable[[], Any], redirect_to: str | None = None):
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _list_page(errors=errors, status=status, **{form_key: form}),
+        redirect_to=redirect_to or url_for("admin.expert_list"),
+    )
 
 
 @bp.post("/experts")
@@ -163,9 +164,15 @@ def _run_list(form, form_key: str, call: Callable[[], Any], message: str | None 
 def expert_add():
     form = F.ExpertProfileForm(prefix="new")
     form.set_choices(pool.ensure_groups(), _locale())
-    return _run_list(
-        form, "add_form", lambda: pool.add_expert(_government(), form.values(), **_who())
-    )
+    created: list[Expert] = []
+
+    def call():
+        created.append(pool.add_expert(_government(), form.values(), **_who()))
+
+    response = _run_list(form, "add_form", call)
+    if created and response.status_code == 302:
+        response.headers["Location"] = url_for("admin.expert_show", expert_id=created[0].id)
+    return response
 
 
 @bp.post("/experts/groups")
@@ -200,7 +207,7 @@ def expert_pool_source():
 
 
 def _show_page(expert: Expert, *, errors=None, status: int = 200, **forms):
-    today = local_date(clock.now())
+    today = _today()
     groups = pool.ensure_groups()
     manage = can(current_user, Permission.EXPERT_POOL_MANAGE) and (
         expert.government_id == current_user.government_id
@@ -242,7 +249,8 @@ def _show_page(expert: Expert, *, errors=None, status: int = 200, **forms):
             "admin/experts/show.html",
             expert=expert,
             status=status_value,
-            term_end=pool.rules.term_end(expert.term_start) if expert.term_start else None,
+            term_end=pool.term_end(expert),
+            terms=[(t, pool.term_end_of(t.starts_on)) for t in expert.terms],
             manage=manage,
             personal=personal,
             phone=expert.phone if personal else pool.masked_phone(expert),
@@ -256,10 +264,13 @@ def _show_page(expert: Expert, *, errors=None, status: int = 200, **forms):
             renewal_form=forms.get("renewal_form")
             or F.RenewalForm(formdata=None, prefix="r", renewed_on=today),
             dismissal_form=dismissal_form,
+            disqualification_form=forms.get("disqualification_form")
+            or F.DisqualificationForm(formdata=None, prefix="q", disqualified_on=today),
             can_feedback=can(current_user, Permission.DECISION_EDIT),
             feedback=pool.feedback_of(expert),
             assignments=pool.assignments_of(expert),
             last_assessment=pool.last_assessment(expert),
+            term_assessment=pool.current_term_assessment(expert),
             statuses=MemberStatus,
             locale=_locale(),
             errors=errors or [],
@@ -271,22 +282,18 @@ def _show_page(expert: Expert, *, errors=None, status: int = 200, **forms):
 @bp.get("/experts/<int:expert_id>")
 @require(Permission.DECISION_VIEW)
 def expert_show(expert_id: int):
-    return _show_page(_expert_or_404(expert_id))
+    return _read_only(_show_page(_expert_or_404(expert_id)))
 
 
 def _run(expert: Expert, form, form_key: str, call: Callable[[], Any], anchor: str):
-    if form is not None and not form.validate():
-        return _show_page(expert, errors=_form_errors(form), status=422, **{form_key: form})
-    try:
-        call()
-    except RuleViolation as refused:
-        db.session.rollback()
-        if form is not None:
-            _attach(form, refused.violations)
-        return _show_page(expert, errors=refused.violations, status=422, **{form_key: form})
-    db.session.commit()
-    flash(_("Recorded."))
-    return redirect(url_for("admin.expert_show", expert_id=expert.id, _anchor=anchor))
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _show_page(
+            expert, errors=errors, status=status, **{form_key: form}
+        ),
+        redirect_to=url_for("admin.expert_show", expert_id=expert.id, _anchor=anchor),
+    )
 
 
 @bp.post("/experts/<int:expert_id>/edit")
@@ -436,11 +443,30 @@ def expert_dismiss(expert_id: int):
     )
 
 
+@bp.post("/experts/<int:expert_id>/disqualify")
+@require(Permission.EXPERT_POOL_MANAGE)
+def expert_disqualify(expert_id: int):
+    expert = _expert_or_404(expert_id, manage=True)
+    form = F.DisqualificationForm(prefix="q")
+    return _run(
+        expert,
+        form,
+        "disqualification_form",
+        lambda: pool.disqualify_expert(
+            expert,
+            form.disqualification_note.data or "",
+            form.disqualified_on.data,
+            **_who(),
+        ),
+        "term",
+    )
+
+
 # -- selection for a decision (EXP-13) ------------------------------------------------------------
 
 
 def _selection_page(decision: Decision, *, errors=None, status: int = 200, form=None):
-    today = local_date(clock.now())
+    today = _today()
     groups = pool.ensure_groups()
     selections = pool.selections_of(decision)
     codes = (
@@ -449,15 +475,15 @@ def _selection_page(decision: Decision, *, errors=None, status: int = 200, form=
         or [g.code for g in groups[:1]]
     )
     eligible, excluded = pool.selection_preview(decision, codes, today)
+    minimum = pool.minimum_panel(decision.is_complex)
     if form is None:
         form = F.SelectionForm(
             formdata=None,
             method=SelectionMethod.RANDOM_DRAW.value,
             groups=codes,
-            count=pool.rules.minimum_panel(decision.is_complex),
+            count=minimum,
         )
     form.set_choices(groups, eligible, _locale())
-    db.session.commit()  # the seeded groups, if they were missing
     return (
         render_template(
             "admin/experts/selection.html",
@@ -469,8 +495,9 @@ def _selection_page(decision: Decision, *, errors=None, status: int = 200, form=
             selections=selections,
             verified={s.id: pool.verify_selection(s) for s in selections},
             panel=pool.current_panel(decision),
-            minimum=pool.rules.minimum_panel(decision.is_complex),
+            minimum=minimum,
             can_select=can(current_user, Permission.EXPERT_POOL_MANAGE, decision),
+            review_on=pool.review_date(decision),
             group_names={g.code: g.display_name(_locale()) for g in groups},
             errors=errors or [],
         ),
@@ -481,7 +508,7 @@ def _selection_page(decision: Decision, *, errors=None, status: int = 200, form=
 @bp.get("/decisions/<int:decision_id>/expert-selection")
 @require(Permission.DECISION_VIEW)
 def decision_expert_selection(decision_id: int):
-    return _selection_page(decision_or_404(decision_id))
+    return _read_only(_selection_page(decision_or_404(decision_id)))
 
 
 @bp.post("/decisions/<int:decision_id>/expert-selection")
@@ -491,28 +518,25 @@ def decision_expert_select(decision_id: int):
     form = F.SelectionForm()
     all_members = pool.members(pool.pool_government_ids(decision.government))
     form.set_choices(pool.ensure_groups(), all_members, _locale())
-    if not form.validate():
-        return _selection_page(decision, errors=_form_errors(form), status=422, form=form)
-    try:
-        method = SelectionMethod(form.method.data)
-    except ValueError:
-        errors = [input_error(_("Choose the method."), "method")]
-        return _selection_page(decision, errors=errors, status=422, form=form)
-    data = pool.SelectionInput(
-        method=method,
-        group_codes=tuple(form.groups.data or ()),
-        count=form.count.data or 0,
-        seed=form.seed.data or "",
-        chosen_ids=tuple(form.chosen.data or ()),
-        reason=form.reason.data or "",
-        override_reason=form.override_reason.data or "",
+
+    def call():
+        data = pool.SelectionInput(
+            method=pool.selection_method(form.method.data),
+            group_codes=tuple(form.groups.data or ()),
+            count=form.count.data or 0,
+            seed=form.seed.data or "",
+            chosen_ids=tuple(form.chosen.data or ()),
+            reason=form.reason.data or "",
+            override_reason=form.override_reason.data or "",
+        )
+        return pool.select_experts(decision, data, **_who())
+
+    return submit(
+        call,
+        form=form,
+        render=lambda errors, status: _selection_page(
+            decision, errors=errors, status=status, form=form
+        ),
+        redirect_to=url_for("admin.decision_expert_selection", decision_id=decision.id),
+        message=_("The experts were selected and added to the expert review."),
     )
-    try:
-        pool.select_experts(decision, data, **_who())
-    except RuleViolation as refused:
-        db.session.rollback()
-        _attach(form, refused.violations)
-        return _selection_page(decision, errors=refused.violations, status=422, form=form)
-    db.session.commit()
-    flash(_("The experts were selected and added to the expert review."))
-    return redirect(url_for("admin.decision_expert_selection", decision_id=decision.id))

@@ -1,5 +1,5 @@
 """Forms of the expert pool screens (EXP). Shape only; meaning is checked by
-``portal.services.expert_pool`` and ``portal.rules.experts``."""
+``portal.services.expert_pool`` (the enums are imported from there, never from the rules)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from admin.forms_catalog import optional_int
 from admin.forms_late import CountField, MultiCheckboxField, PlainDateField, clean_line, clean_text
 from portal import labels
-from portal.rules.experts import (
+from portal.services.expert_pool import (
     AssessmentResult,
     DismissalReason,
     FeedbackRating,
@@ -150,6 +150,17 @@ class RenewalForm(FlaskForm):
     )
     work_need = BooleanField(_l("There is a work need (EXP-11b)"))
     still_qualified = BooleanField(_l("Still meets the conditions of EXP-7a"))
+
+
+class DisqualificationForm(FlaskForm):
+    """PROC-49a: 取消评估资格, with the breach and its consequences."""
+
+    disqualification_note = TextAreaField(
+        _l("Breach and its serious consequences (PROC-49a)"),
+        validators=[Length(max=TEXT_MAX)],
+        filters=[clean_text],
+    )
+    disqualified_on = PlainDateField(_l("Disqualified on"), validators=[Optional()])
 
 
 class DismissalForm(FlaskForm):

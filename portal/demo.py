@@ -30,6 +30,7 @@ from portal.models.deliberation import Meeting, PartyReport
 from portal.models.document import Document, DocumentKind, DocumentVersion
 from portal.models.drafting import DraftingMode, DraftingRecord, UnitConsultation
 from portal.models.expert import ExpertAssignment, ExpertReview
+from portal.models.expert_pool import ExpertSelection, ExpertSelectionPick
 from portal.models.implementation import DecisionChange, DecisionChangeKind
 from portal.models.org import Department, DepartmentKind, Government, GovernmentLevel
 from portal.models.participation import ParticipationActivity
@@ -59,6 +60,7 @@ from portal.rules.enums import (
     OpinionForm,
     ParticipationMethod,
     PartyReportKind,
+    PlacReviewResult,
     RiskCategory,
     RiskLevel,
     RiskRecommendation,
@@ -1344,16 +1346,17 @@ class RecordWriter:
             }
         review = self.put(ExpertReview(decision_id=self.d.id), fields, "expert_review.record")
         count = 7 if s.is_complex else 5  # EXP-13b odd and >= 3; EXP-13c >= 7 when complex
-        for i in range(count):
-            name, organisation = EXPERT_POOL[(self.number * 3 + i) % len(EXPERT_POOL)]
-            certificate = review_on - timedelta(days=400 + 45 * i)  # EXP-8b, EXP-11a in term
+        panel = [EXPERT_POOL[(self.number * 3 + i) % len(EXPERT_POOL)] for i in range(count)]
+        # EXP-13a: the members come from the city's pool through a selection (the office's
+        # choice by field, with its reason); their appointment, term and pledge are the pool's
+        selection, members = self.pool_selection(panel, s.is_complex)
+        for i, member in enumerate(members):
             expert: dict = {
-                "name": name,
-                "organisation": organisation,
+                "name": member.name,
+                "organisation": member.organisation,
                 "from_pool": True,
-                "certificate_on": certificate,
-                "term_start": certificate,
-                "pledge_signed": True,  # EXP-10a
+                "expert_id": member.id,
+                "pledge_signed": True,  # EXP-10a (the pool record)
                 "conflict_declared": False,  # EXP-10b / PROC-22a
                 # EXP-14c (and A19: at least 3 working days before the meeting)
                 "materials_delivered_on": self.cal.add_working_days(review_on, -5)
@@ -1370,7 +1373,46 @@ class RecordWriter:
                     if i % 3
                     else AdoptionStatus.PARTIALLY_ADOPTED,
                 }
-            self.put(ExpertAssignment(review=review), expert, "expert_review.expert")
+            assignment = self.put(ExpertAssignment(review=review), expert, "expert_review.expert")
+            db.session.add(
+                ExpertSelectionPick(
+                    selection_id=selection.id, expert_id=member.id, assignment_id=assignment.id
+                )
+            )
+        db.session.flush()
+
+    def pool_selection(self, panel: list[tuple[str, str]], complex_item: bool):
+        """EXP-13a: the office's selection of ``panel`` from the city's pool (members appointed
+        and pledged before any demo review; ``portal.demo_experts.panel_member``)."""
+        from portal.demo_experts import PANEL_GROUPS, panel_member
+        from portal.rules.experts import SelectionMethod
+
+        gov = self.d.government
+        city = gov.parent if gov.parent_id is not None else gov
+        members = [
+            panel_member(city, name, organisation, now=self.now, actor=self.users.get("office"))
+            for name, organisation in panel
+        ]
+        started = self.span(Step.EXPERT_REVIEW)[0]
+        ids = ",".join(str(m.id) for m in members)
+        selection = self.put(
+            ExpertSelection(),
+            {
+                "decision_id": self.d.id,
+                "method": SelectionMethod.MANUAL,
+                "group_codes": ",".join(dict.fromkeys(PANEL_GROUPS[n] for n, _ in panel)),
+                "count": len(members),
+                "complex_item": complex_item,
+                "candidate_ids": ids,
+                "excluded": "[]",
+                "chosen_ids": ids,
+                "reason": "按论证事项涉及的专业领域，由市政府办公室会同承办单位从专家库中选定。",
+                "created_at": at_local(started, 10),
+                "created_by_id": self.user_id("office"),
+            },
+            "experts.select",
+        )
+        return selection, members
 
     def risk_assessment(self) -> None:
         """PROC-25..27, RISK-5a/7a/8a/11/12a/12b."""
@@ -1423,6 +1465,7 @@ class RecordWriter:
             }
             if s.plac_filed:  # RISK-12b
                 fields |= {
+                    "plac_review_result": PlacReviewResult.PASSED,
                     "plac_filed_on": filed_on,
                     "plac_ref": f"赤政法稳评备〔{filed_on.year}〕{self.number + 20}号",
                 }

@@ -5,7 +5,11 @@ ago; the finance group has fewer than five active members, so the pool shows the
 Also: one applicant awaiting review, one member without a pledge (EXP-10a), one whose term has
 ended (EXP-11a), one dismissed (EXP-12b), one with a declared interest in the housing bureau's
 decisions (EXP-10b), unit feedback and assessments (EXP-19a). Every step is audited.
-Idempotent: does nothing when the city already has pool members.
+Idempotent: does nothing when the city already has these members.
+
+The members who sat on the demo decisions' expert panels are created earlier, by the decision
+loader (``portal.demo``, through :func:`panel_member`): a decision's pool members come only
+from the pool's selection (EXP-13a), so the pool record exists before the review.
 """
 
 from __future__ import annotations
@@ -61,7 +65,10 @@ def seed_demo_experts(now: datetime) -> int:
     city = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
     if city is None:
         return 0
-    if db.session.scalar(sa.select(Expert.id).where(Expert.government_id == city.id).limit(1)):
+    mine = sa.select(Expert.id).where(
+        Expert.government_id == city.id, Expert.phone.like("1390476%")
+    )
+    if db.session.scalar(mine.limit(1)):
         return 0
     actor = db.session.scalar(sa.select(User).where(User.username == "office")) or "seed-demo"
     today = local_date(now)
@@ -172,3 +179,75 @@ def seed_demo_experts(now: datetime) -> int:
         )
     db.session.commit()
     return len(created)
+
+
+# -- the members of the demo decisions' panels (created by portal.demo) ---------------------------
+
+# Group of each panel member of ``portal.demo.EXPERT_POOL`` (EXP-5a).
+PANEL_GROUPS = {
+    "王建国": "economic_development",
+    "李淑芬": "ecology_environment",
+    "张志强": "urban_rural_construction",
+    "刘海燕": "urban_rural_construction",
+    "陈立新": "social_governance",
+    "杨文军": "law_based_administration",
+    "赵红梅": "economic_development",
+    "孙宝林": "urban_rural_construction",
+    "周晓东": "ecology_environment",
+    "吴丽华": "law_based_administration",
+    "郑国庆": "finance_securities",
+    "冯雅琴": "social_governance",
+}
+# EXP-8b / EXP-11a: appointed 2 years before the demo is loaded, so every demo review (the
+# oldest about a year back, the next one in a few days) falls inside their first term.
+PANEL_APPOINTED_DAYS_AGO = 730
+
+
+def panel_member(city: Government, name: str, organisation: str, *, now: datetime, actor):
+    """The pool member ``name`` of ``organisation`` (created, appointed and pledged once)."""
+    found = db.session.scalar(
+        sa.select(Expert).where(
+            Expert.government_id == city.id,
+            Expert.name == name,
+            Expert.organisation == organisation,
+        )
+    )
+    if found is not None:
+        return found
+    actor = actor or "seed-demo"
+    groups = {g.code: g for g in pool.ensure_groups()}
+    n = len(PANEL_GROUPS) + list(PANEL_GROUPS).index(name) if name in PANEL_GROUPS else 99
+    appointed = local_date(now) - timedelta(days=PANEL_APPOINTED_DAYS_AGO)
+    expert = pool.add_expert(
+        city,
+        {
+            "name": name,
+            "organisation": organisation,
+            "position": "",
+            "source_org_type": "education_research",
+            "nomination_channel": "organization_recommendation",
+            "professional_title": "教授",
+            "title_level": "senior",
+            "influence_justification": "",
+            "specialty": groups[PANEL_GROUPS.get(name, "social_governance")].name,
+            "phone": f"1390477{n:04d}",
+            "id_number": demo_id_number(500 + n, date(1962 + n % 20, 1 + n % 12, 1 + n % 27)),
+            "email": "",
+            "group_ids": [groups[PANEL_GROUPS.get(name, "social_governance")].id],
+        },
+        actor=actor,
+        now=now,
+    )
+    pool.record_preliminary_review(
+        expert,
+        appointed - timedelta(days=30),
+        [q.value for q in Qualification],
+        actor=actor,
+        now=now,
+    )
+    pool.record_approval(
+        expert, appointed - timedelta(days=10), "赤政办字〔专家库〕1号", actor=actor, now=now
+    )
+    pool.issue_certificate(expert, appointed, f"CFZJ-P{n:03d}", actor=actor, now=now)
+    pool.record_pledge(expert, appointed, actor=actor, now=now)  # EXP-10a
+    return expert

@@ -578,6 +578,7 @@ _BY_VALUE.update({str(k): v for k, v in EXPERT_QUALIFICATION.items()})
 # -- records that lock, corrections and gate-switching flags (issue 11) ---------------------------
 
 from portal.models.correction import FlagRequestStatus  # noqa: E402
+from portal.rules.enums import PlacReviewResult as _PlacReviewResult  # noqa: E402
 from portal.rules.enums import ReviewResult  # noqa: E402
 from portal.rules.locks import Corrector, RecordGroup  # noqa: E402
 
@@ -620,6 +621,9 @@ FLAG = {
     "npc_report_required": _l(
         "To be reported to the People's Congress standing committee (PROC-8a)"
     ),
+    "social_stability_not_required": _l(
+        "No social stability risk assessment required (A17, RISK-5a)"
+    ),
 }
 FLAG_REQUEST_STATUS = {
     FlagRequestStatus.PENDING: _l("Waiting for the government office"),
@@ -650,7 +654,35 @@ FIELD = {
     "closes_at": _l("End of the comment period"),
     "title": _l("Title"),
     "notice": _l("Notice"),
+    # expert review and risk assessment (PROC-21..27)
+    "social_stability_required": _l("A social stability risk assessment is required"),
+    "social_stability_not_required_reason": _l("Reason it is not required"),
+    "plac_submitted_on": _l("Sent to the Political and Legal Affairs Commission on"),
+    "plac_review_result": _l("Result of the PLAC's procedural review"),
+    "plac_filed_on": _l("Date of the PLAC's review result"),
+    "plac_ref": _l("PLAC filing reference"),
+    "notice_title": _l("Title of the public notice"),
+    "notice_text": _l("Text of the public notice"),
+    "notice_opens_on": _l("Public notice from"),
+    "notice_closes_on": _l("Public notice until"),
+    "notice_contact": _l("Contact for the public notice"),
+    "method": _l("Method"),
+    "review_on": _l("Review date"),
+    "is_complex": _l("Complex item (EXP-13c)"),
+    "materials_delivered_on": _l("Materials delivered on"),
+    "signed": _l("Signed or sealed"),
+    "opinion": _l("Opinion"),
+    "adoption": _l("Adoption"),
+    "recused": _l("Recused"),
+    "level": _l("Overall risk level"),
+    "recommendation": _l("Recommendation"),
 }
+# RISK-12b
+PLAC_REVIEW_RESULT = {
+    _PlacReviewResult.PASSED: _l("Passed and filed"),
+    _PlacReviewResult.RETURNED: _l("Returned for revision"),
+}
+_BY_VALUE.update({str(k): v for k, v in PLAC_REVIEW_RESULT.items()})
 _BY_VALUE.update({str(k): v for k, v in CORRECTOR.items()})
 _BY_VALUE.update({str(k): v for k, v in REVIEW_RESULT.items()})
 # The fields of the legality review, deliberation, publication and execution records that a

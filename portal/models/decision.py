@@ -118,6 +118,24 @@ class Decision(db.Model):
         units = [self.undertaking_unit] if self.undertaking_unit else []
         return units + [u for u in self.co_units if u not in units]
 
+    @property
+    def social_stability_not_required(self) -> bool:
+        """A17 / RISK-5a: the gate-switching flag kept on the risk assessment; set only by a
+        request the government office confirms (``portal.services.corrections``)."""
+        from sqlalchemy.orm import object_session
+
+        from portal.models.risk import RiskAssessment
+
+        session = object_session(self)
+        if session is None or self.id is None:
+            return False
+        required = session.scalar(
+            sa.select(RiskAssessment.social_stability_required).where(
+                RiskAssessment.decision_id == self.id
+            )
+        )
+        return required is False
+
     def step(self, step: Step) -> ProcedureStep | None:
         rows = [s for s in self.steps if s.step == step]
         return rows[-1] if rows else None

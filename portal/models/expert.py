@@ -1,8 +1,10 @@
-"""Expert review of a decision (PROC-21..24, EXP-13..16). The expert pool is issue 7."""
+"""Expert review of a decision (PROC-21..24, EXP-13..16); its pool members come from the expert
+pool's selection (``portal.models.expert_pool``)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.types import StrEnumType
 from portal.rules.enums import AdoptionStatus, ExpertReviewMethod, OpinionForm
+
+if TYPE_CHECKING:
+    from portal.models.expert_pool import Expert
 
 # EXP-16a: the seven parts of the expert consultation report.
 EXPERT_REPORT_PARTS = (
@@ -64,11 +69,13 @@ class ExpertAssignment(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     is_institution: Mapped[bool] = mapped_column(default=False)
+    # EXP-13a: a pool member comes only through the pool's selection (``expert_id``); its
+    # appointment, term, pledge, dismissal and disqualification are read from the pool record.
+    # Otherwise an expert or institution from outside the pool, with the reason (A22).
+    expert_id: Mapped[int | None] = mapped_column(sa.ForeignKey("experts.id"), index=True)
     from_pool: Mapped[bool] = mapped_column(default=True)
     external_reason: Mapped[str] = mapped_column(sa.Text, default="")  # A22
-    certificate_on: Mapped[date | None] = mapped_column(sa.Date)  # EXP-8b
-    term_start: Mapped[date | None] = mapped_column(sa.Date)  # EXP-11a
-    pledge_signed: Mapped[bool] = mapped_column(default=False)  # EXP-10a
+    pledge_signed: Mapped[bool] = mapped_column(default=False)  # EXP-10a (outside the pool)
     conflict_declared: Mapped[bool | None] = mapped_column()  # None: no declaration yet
     recused: Mapped[bool] = mapped_column(default=False)  # PROC-22a
     recusal_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -82,3 +89,9 @@ class ExpertAssignment(db.Model):
     )
 
     review: Mapped[ExpertReview] = relationship(back_populates="experts")
+    member: Mapped[Expert | None] = relationship()
+
+    @property
+    def outside_pool(self) -> bool:
+        """A22: an expert or institution from outside the pool (with the recorded reason)."""
+        return self.expert_id is None

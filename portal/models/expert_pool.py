@@ -93,7 +93,8 @@ class Expert(db.Model):
     term_start: Mapped[date | None] = mapped_column(sa.Date)
     renewals: Mapped[int] = mapped_column(default=0)
     pledge_signed_on: Mapped[date | None] = mapped_column(sa.Date)  # EXP-10a
-    disqualified: Mapped[bool] = mapped_column(default=False)  # PROC-49a
+    disqualified_on: Mapped[date | None] = mapped_column(sa.Date)  # PROC-49a 取消评估资格
+    disqualification_note: Mapped[str] = mapped_column(sa.Text, default="")
     dismissed_on: Mapped[date | None] = mapped_column(sa.Date)  # EXP-12b
     dismissal_reason: Mapped[DismissalReason | None] = mapped_column(
         StrEnumType(DismissalReason, 40)
@@ -111,10 +112,41 @@ class Expert(db.Model):
     assessments: Mapped[list[ExpertAssessment]] = relationship(
         back_populates="expert", order_by="ExpertAssessment.year", cascade="all, delete-orphan"
     )
+    terms: Mapped[list[ExpertTerm]] = relationship(
+        back_populates="expert", order_by="ExpertTerm.starts_on", cascade="all, delete-orphan"
+    )
+
+    @property
+    def disqualified(self) -> bool:
+        """PROC-49a: disqualified from demonstration and assessment work."""
+        return self.disqualified_on is not None
+
+    @property
+    def term_starts(self) -> tuple[date, ...]:
+        """EXP-11a / A23: the start of every term (the certificate, then each renewal)."""
+        starts = tuple(t.starts_on for t in self.terms)
+        if starts:
+            return starts
+        return tuple(s for s in (self.term_start or self.certificate_on,) if s)
 
     @property
     def qualification_set(self) -> set[str]:
         return {q for q in self.qualifications.split(",") if q}
+
+
+class ExpertTerm(db.Model):
+    """EXP-11a / A23: one 3-year term of a member, from the certificate or a renewal (EXP-11b).
+    A decision's expert review reads the terms at its review date."""
+
+    __tablename__ = "expert_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("experts.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    certificate_no: Mapped[str] = mapped_column(sa.String(60), default="")
+    renewal: Mapped[bool] = mapped_column(default=False)
+
+    expert: Mapped[Expert] = relationship(back_populates="terms")
 
 
 class ExpertConflict(db.Model):

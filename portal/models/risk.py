@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.types import StrEnumType
-from portal.rules.enums import RiskCategory, RiskLevel, RiskRecommendation
+from portal.rules.enums import PlacReviewResult, RiskCategory, RiskLevel, RiskRecommendation
 
 # RISK-12a: the five parts of the risk assessment report.
 RISK_REPORT_PARTS = (
@@ -45,8 +45,17 @@ class RiskAssessment(db.Model):
     plac_submitted_on: Mapped[date | None] = mapped_column(sa.Date)  # RISK-12b
     plac_filed_on: Mapped[date | None] = mapped_column(sa.Date)
     plac_ref: Mapped[str] = mapped_column(sa.String(100), default="")
+    plac_review_result: Mapped[PlacReviewResult | None] = mapped_column(
+        StrEnumType(PlacReviewResult, 20)
+    )  # RISK-12b: passed (and filed) or returned
     social_stability_required: Mapped[bool] = mapped_column(default=True)  # RISK-5a, A17
     social_stability_not_required_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # RISK-9c: the optional public notice (公示) of the risk investigation, shown on the dossier
+    notice_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    notice_text: Mapped[str] = mapped_column(sa.Text, default="")
+    notice_opens_on: Mapped[date | None] = mapped_column(sa.Date)
+    notice_closes_on: Mapped[date | None] = mapped_column(sa.Date)
+    notice_contact: Mapped[str] = mapped_column(sa.String(200), default="")
 
     categories: Mapped[list[RiskCategoryLevel]] = relationship(
         back_populates="assessment", order_by="RiskCategoryLevel.id", cascade="all, delete-orphan"

@@ -219,3 +219,12 @@ class CatalogAdjustmentType(StrEnum):
     ADD = "add"
     MODIFY = "modify"
     REMOVE = "remove"
+
+
+class PlacReviewResult(StrEnum):
+    """RISK-12b: the result of the procedural review (程序性审查) of the risk report by the
+    same-level Party Political and Legal Affairs Commission (PLAC): passed and filed (备案), or
+    returned for revision."""
+
+    PASSED = "passed"
+    RETURNED = "returned"

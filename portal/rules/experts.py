@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from portal.rules import deadlines, gates
@@ -21,7 +21,6 @@ from portal.rules.errors import N_, RuleViolation
 from portal.rules.facts import present
 
 MIN_GROUP_SIZE = gates.MIN_EXPERT_GROUP_SIZE  # EXP-5b
-RENEWAL_WINDOW_DAYS = 90  # [INFERRED] renewal is decided in the term's last three months
 
 
 # EXP-5a: the seven seeded groups (the list ends with "等": admins may add more, A21).
@@ -133,17 +132,23 @@ def status_on(
     term_start: date | None,
     dismissed_on: date | None,
     today: date,
+    term_starts: Sequence[date] = (),
 ) -> MemberStatus:
-    if dismissed_on is not None:
+    """The member's status on ``today`` (any day: a review date too, EXP-13a).
+
+    ``term_starts`` are the starts of every term (the certificate, then each renewal, A23);
+    between two terms the member is expired (EXP-11a).
+    """
+    if dismissed_on is not None and dismissed_on <= today:
         return MemberStatus.DISMISSED
-    if certificate_on is not None:
-        start = term_start or certificate_on
-        if today >= deadlines.expert_term_end(start):
-            return MemberStatus.EXPIRED
-        return MemberStatus.APPOINTED
-    if approved_on is not None:
+    if certificate_on is not None and certificate_on <= today:
+        starts = tuple(term_starts) or (term_start or certificate_on,)
+        if any(deadlines.expert_term_active(s, today) for s in starts):
+            return MemberStatus.APPOINTED
+        return MemberStatus.EXPIRED
+    if approved_on is not None and approved_on <= today:
         return MemberStatus.APPROVED
-    if preliminary_reviewed_on is not None:
+    if preliminary_reviewed_on is not None and preliminary_reviewed_on <= today:
         return MemberStatus.PRELIMINARY_REVIEWED
     return MemberStatus.APPLICANT
 
@@ -220,34 +225,82 @@ def term_end(term_start: date) -> date:
     return deadlines.expert_term_end(term_start)
 
 
+@dataclass(frozen=True)
+class AssessmentFacts:
+    """EXP-19a: one annual assessment (the year assessed, the day it was made, the result)."""
+
+    year: int
+    assessed_on: date
+    result: AssessmentResult
+
+
+def current_term_assessment(
+    assessments: Iterable[AssessmentFacts], term_start: date
+) -> AssessmentFacts | None:
+    """EXP-11b / A23: the latest assessment of the current term (a year of the term, assessed
+    during it); an assessment of an earlier term does not count for the renewal."""
+    mine = [a for a in assessments if a.year >= term_start.year and a.assessed_on >= term_start]
+    return max(mine, key=lambda a: (a.assessed_on, a.year), default=None)
+
+
 def renewal_violations(
     *,
     status: MemberStatus,
     term_start: date | None,
     today: date,
-    last_assessment: AssessmentResult | None,
+    renewed_on: date | None,
+    assessment: AssessmentFacts | None,
     work_need: bool,
     still_qualified: bool,
 ) -> list[RuleViolation]:
-    """EXP-11a/11b: renewal at the end of a term, after a passed assessment."""
+    """EXP-11a/11b (A23): renewal at the end of a term, after a passed assessment of that term.
+
+    No window before the end: the new term starts on or after the day the current one ends
+    (a term is never shortened or overlapped), and the renewal date is not in the future, so a
+    renewal is recorded once the term has ended; recorded on that day, the terms are contiguous.
+    ``assessment`` is the latest assessment of the current term (``current_term_assessment``).
+    """
     if status not in (MemberStatus.APPOINTED, MemberStatus.EXPIRED) or term_start is None:
         # EXP-11b: only an appointed member's term is renewed
         return [_v("EXP-11b", N_("Only an appointed expert can be renewed."), "status")]
     out = []
     ends = term_end(term_start)
-    if today < ends - timedelta(days=RENEWAL_WINDOW_DAYS):
-        # EXP-11a: a 3-year term; renewal is decided at its end
+    if renewed_on is None:
+        out.append(_v("", N_("Enter the date."), "renewed_on"))
+    elif renewed_on > today:
+        # EXP-11b: the new term's certificate date starts a 3-year clock (EXP-11a)
         out.append(
             _v(
-                "EXP-11a",
-                N_("The current term runs until %(end)s; renew in its last %(days)s days."),
-                "term",
+                "EXP-11b",
+                N_("A date that starts or stops a statutory clock cannot be in the future."),
+                "renewed_on",
+            )
+        )
+    elif renewed_on < ends:
+        # EXP-11b: renewal at the end of the term (经考核合格…可以续聘), not before it
+        out.append(
+            _v(
+                "EXP-11b",
+                N_(
+                    "The current term runs until %(end)s; the renewed term cannot start before "
+                    "it ends."
+                ),
+                "renewed_on",
                 end=ends.isoformat(),
-                days=RENEWAL_WINDOW_DAYS,
+            )
+        )
+    if assessment is None:
+        # EXP-11b / EXP-19a / A23: the assessment of the current term decides the renewal
+        out.append(
+            _v(
+                "EXP-11b",
+                N_("The expert has not been assessed during the current term (since %(start)s)."),
+                "assessment",
+                start=term_start.isoformat(),
             )
         )
     out += gates.expert_renewal_violations(
-        assessment_passed=last_assessment is AssessmentResult.PASSED,
+        assessment_passed=assessment is None or assessment.result is AssessmentResult.PASSED,
         work_need=work_need,
         still_qualified=still_qualified,
     )
@@ -429,14 +482,23 @@ class SelectionCheck:
 
 
 def manual_choice_violations(
-    chosen: Sequence[int], eligible_ids: Iterable[int], reason: str
+    chosen: Sequence[int],
+    eligible_ids: Iterable[int],
+    reason: str,
+    excluded: Iterable[tuple[MemberFacts, RuleViolation]] = (),
 ) -> list[RuleViolation]:
+    """A manual choice: a reason, and only eligible members; a chosen member who is excluded is
+    refused with the rule that excludes them (expired EXP-11a, dismissed EXP-12b, ...)."""
     out = []
     if not present(reason):
         # EXP-13a / A22: a manual choice of experts is recorded with its reason
         out.append(_v("EXP-13a", N_("Give the reason for choosing the experts by hand."), "reason"))
     allowed = set(eligible_ids)
-    if any(c not in allowed for c in chosen):
+    why = {m.id: v for m, v in excluded}
+    for c in chosen:
+        if c in why:
+            out.append(RuleViolation(why[c].rule, why[c].message, field="chosen", **why[c].params))
+    if any(c not in allowed and c not in why for c in chosen):
         # EXP-13a: only eligible pool members of the chosen groups
         out.append(
             _v("EXP-13a", N_("Choose only eligible experts of the chosen groups."), "chosen")

@@ -28,6 +28,7 @@ from portal.rules.enums import (
     OpinionForm,
     ParticipationMethod,
     PartyReportKind,
+    PlacReviewResult,
     PostEvalTrigger,
     RiskLevel,
     RiskRecommendation,
@@ -90,7 +91,12 @@ class ParticipationFacts:
 
 @dataclass(frozen=True)
 class ExpertFacts:
-    """One expert (or professional institution) assigned to a consultation."""
+    """One expert (or professional institution) assigned to a consultation.
+
+    A pool member's appointment, pledge, terms, dismissal, disqualification and declared
+    interests are read from the pool record (EXP-13a); they are judged at the review date.
+    An expert or institution from outside the pool carries its own pledge and the reason (A22).
+    """
 
     name: str
     is_institution: bool = False
@@ -98,9 +104,14 @@ class ExpertFacts:
     external_reason: str = ""  # A22: an expert outside the pool needs a reason
     certificate_on: date | None = None  # EXP-8b: appointment certificate (聘书)
     term_start: date | None = None  # EXP-11a: start of the current term (certificate or renewal)
+    term_starts: tuple[date, ...] = ()  # EXP-11a / A23: the start of every term (pool record)
     pledge_signed: bool = False  # EXP-10a
+    pledge_signed_on: date | None = None  # EXP-10a: the pool record's date (pool members)
     conflict_declared: bool | None = None  # PROC-22a / EXP-10b: None = no declaration made
+    pool_conflict: bool = False  # PROC-22a / EXP-10b: an interest recorded in the pool
     disqualified: bool = False  # PROC-49a
+    disqualified_on: date | None = None  # PROC-49a: from this day (pool record)
+    dismissed_on: date | None = None  # EXP-12b: dismissed from the pool on this day
     materials_delivered_on: date | None = None  # EXP-14c
     opinion_form: OpinionForm | None = None  # EXP-15a
     written_followup: bool = False  # EXP-15a
@@ -132,6 +143,7 @@ class RiskFacts:
     department_participants: int = 0  # RISK-7a
     report_done: bool = False  # RISK-12a
     plac_filed_on: date | None = None  # RISK-12b
+    plac_review_result: PlacReviewResult | None = None  # RISK-12b: passed (filed) or returned
     social_stability_required: bool = True  # RISK-5a, A17 default
     social_stability_not_required_reason: str = ""  # A17
     social_stability_done: bool = False

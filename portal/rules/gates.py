@@ -25,6 +25,7 @@ from portal.rules.enums import (
     MeetingOutcome,
     OpinionForm,
     ParticipationMethod,
+    PlacReviewResult,
     RiskLevel,
     RiskRecommendation,
 )
@@ -38,6 +39,7 @@ from portal.rules.facts import (
     ExpertFacts,
     ExpertReviewFacts,
     HearingFacts,
+    RiskFacts,
     present,
 )
 from portal.rules.stages import Step, StepStatus
@@ -230,14 +232,46 @@ def participation_completion_violations(
 # -- expert review -----------------------------------------------------------------------------
 
 
+def expert_term_running(e: ExpertFacts, on: date) -> bool:
+    """EXP-11a / A23: whether one of the member's 3-year terms runs on ``on``."""
+    starts = e.term_starts or tuple(s for s in (e.term_start or e.certificate_on,) if s)
+    return any(deadlines.expert_term_active(start, on) for start in starts)
+
+
+def _disqualified_on(e: ExpertFacts, on: date | None) -> bool:
+    if e.disqualified_on is not None:
+        return on is None or e.disqualified_on <= on
+    return e.disqualified
+
+
+def _pledged_on(e: ExpertFacts, on: date | None) -> bool:
+    if e.from_pool and not e.is_institution and e.pledge_signed_on is not None:
+        return on is None or e.pledge_signed_on <= on
+    return e.pledge_signed
+
+
 def expert_selection_violations(e: ExpertFacts, on: date | None = None) -> list[RuleViolation]:
-    """Assigning one expert or institution to a consultation (PROC-22a, EXP-8b/10a/10b/11a)."""
+    """One expert or institution taking part in a consultation, judged on ``on`` (the review
+    date): PROC-22a, PROC-49a, EXP-8b/10a/10b/11a/12b for a pool member (from the pool
+    record), EXP-13a / A22 for an expert or institution from outside the pool."""
     out = []
-    if e.disqualified:
+    if _disqualified_on(e, on):
         # PROC-49a: a disqualified expert or institution cannot be selected
         out.append(_v("PROC-49a", N_("%(name)s has been disqualified."), "experts", name=e.name))
-    if not e.is_institution:
-        if e.from_pool and e.certificate_on is None:
+    pool_member = e.from_pool and not e.is_institution
+    if pool_member:
+        if e.dismissed_on is not None and (on is None or e.dismissed_on <= on):
+            # EXP-12b: a dismissed member is no longer in the pool
+            out.append(
+                _v(
+                    "EXP-12b",
+                    N_("%(name)s was dismissed from the expert pool on %(on)s."),
+                    "experts",
+                    name=e.name,
+                    on=e.dismissed_on.isoformat(),
+                )
+            )
+        elif e.certificate_on is None or (on is not None and e.certificate_on > on):
             # EXP-8b: selectable only after the appointment certificate is issued
             out.append(
                 _v(
@@ -247,55 +281,55 @@ def expert_selection_violations(e: ExpertFacts, on: date | None = None) -> list[
                     name=e.name,
                 )
             )
-        elif e.from_pool and on is not None:
-            start = e.term_start or e.certificate_on
-            if not deadlines.expert_term_active(start, on):
-                # EXP-11a: a 3-year term; expired unless renewed
-                out.append(
-                    _v(
-                        "EXP-11a",
-                        N_("The term of %(name)s is not running on %(on)s."),
-                        "experts",
-                        name=e.name,
-                        on=on.isoformat(),
-                    )
-                )
-        if not e.from_pool and not present(e.external_reason):
-            # EXP-13a / A22: experts outside the pool need a recorded reason
+        elif on is not None and not expert_term_running(e, on):
+            # EXP-11a: a 3-year term; expired unless renewed
             out.append(
                 _v(
-                    "EXP-13a",
-                    N_("%(name)s is not in the expert pool and no reason is recorded."),
+                    "EXP-11a",
+                    N_("The term of %(name)s is not running on %(on)s."),
                     "experts",
                     name=e.name,
+                    on=on.isoformat(),
                 )
             )
-        if not e.pledge_signed:
-            # EXP-10a: a signed confidentiality pledge before any assignment
-            out.append(
-                _v(
-                    "EXP-10a",
-                    N_("%(name)s has not signed the confidentiality pledge."),
-                    "experts",
-                    name=e.name,
-                )
+    elif not present(e.external_reason):
+        # EXP-13a / A22: experts and institutions outside the pool need a recorded reason
+        out.append(
+            _v(
+                "EXP-13a",
+                N_("%(name)s is not in the expert pool and no reason is recorded."),
+                "experts",
+                name=e.name,
             )
-    if e.conflict_declared is None:
+        )
+    if not _pledged_on(e, on):
+        # EXP-10a (A22: the same for experts and institutions from outside the pool): a signed
+        # confidentiality pledge before any assignment
+        out.append(
+            _v(
+                "EXP-10a",
+                N_("%(name)s has not signed the confidentiality pledge."),
+                "experts",
+                name=e.name,
+            )
+        )
+    if e.conflict_declared or e.pool_conflict:
+        # PROC-22a / EXP-10b: an interested expert or institution must not be selected (an
+        # interest declared on the assignment or recorded in the pool)
+        out.append(
+            _v(
+                "PROC-22a",
+                N_("%(name)s has a direct interest in the item and must not be selected."),
+                "experts",
+                name=e.name,
+            )
+        )
+    elif e.conflict_declared is None:
         # EXP-10b / PROC-22a: a conflict-of-interest declaration per assignment
         out.append(
             _v(
                 "EXP-10b",
                 N_("%(name)s has not made a conflict-of-interest declaration."),
-                "experts",
-                name=e.name,
-            )
-        )
-    elif e.conflict_declared:
-        # PROC-22a / EXP-10b: an interested expert or institution must not be selected
-        out.append(
-            _v(
-                "PROC-22a",
-                N_("%(name)s has a direct interest in the item and must not be selected."),
                 "experts",
                 name=e.name,
             )
@@ -366,8 +400,9 @@ def expert_completion_violations(d: DecisionFacts) -> list[RuleViolation]:
         )
         return out
     out += expert_count_violations(r)
+    on = r.review_on or d.as_of  # EXP-13a: pool records are read at the review date
     for e in r.experts:
-        out += expert_selection_violations(e, r.review_on)
+        out += expert_selection_violations(e, on)
         if e.materials_delivered_on is None or (
             r.review_on is not None and e.materials_delivered_on > r.review_on
         ):
@@ -561,8 +596,9 @@ def risk_completion_violations(d: DecisionFacts) -> list[RuleViolation]:
         )
     out += risk_recommendation_violations(d)
     out += social_stability_violations(d)
-    if r.plac_filed_on is None:
-        # RISK-12b: PLAC procedural review and filing before the report goes to the government
+    if not plac_filed_and_passed(r):
+        # RISK-12b / A18: PLAC procedural review passed and filed before the report goes to the
+        # government
         out.append(
             _v(
                 "RISK-12b",
@@ -574,6 +610,11 @@ def risk_completion_violations(d: DecisionFacts) -> list[RuleViolation]:
             )
         )
     return out
+
+
+def plac_filed_and_passed(r: RiskFacts) -> bool:
+    """RISK-12b: the PLAC reviewed the report, passed it and filed it (A18: every report)."""
+    return r.plac_filed_on is not None and r.plac_review_result is PlacReviewResult.PASSED
 
 
 # -- waivers and the three tracks ------------------------------------------------------------
@@ -715,8 +756,9 @@ def legality_submission_violations(d: DecisionFacts) -> list[RuleViolation]:
             )
         )
     out += social_stability_violations(d)  # RISK-5a
-    if d.status(Step.RISK_ASSESSMENT) is StepStatus.COMPLETED and d.risk.plac_filed_on is None:
-        # RISK-12b: the risk report reaches the government only after PLAC filing
+    if d.status(Step.RISK_ASSESSMENT) is StepStatus.COMPLETED and not plac_filed_and_passed(d.risk):
+        # RISK-12b: the risk report reaches the government only after the PLAC passed and
+        # filed it
         out.append(
             _v(
                 "RISK-12b",

@@ -136,6 +136,26 @@ def _due_dates(facts: DecisionFacts, cal: WorkCalendar) -> dict[str, deadlines.D
     return due
 
 
+def _information(facts: DecisionFacts, step: Step) -> dict[str, RuleViolation]:
+    """Rules shown with a note even when met: EXP-13a / A22 names the experts and institutions
+    from outside the pool, with the recorded reasons."""
+    out: dict[str, RuleViolation] = {}
+    if step is Step.EXPERT_REVIEW:
+        outside = [e for e in facts.expert_review.experts if not e.from_pool]
+        if outside:
+            names = "；".join(
+                f"{e.name}（{e.external_reason.strip()}）" if e.external_reason.strip() else e.name
+                for e in outside
+            )
+            out["EXP-13a"] = RuleViolation(
+                "EXP-13a",
+                N_("From outside the expert pool, with the recorded reason: %(names)s"),
+                field="experts",
+                names=names,
+            )
+    return out
+
+
 def panel(decision: Decision, today: date) -> list[Item]:
     facts = procedure.build_facts(decision, today)
     cal = procedure.work_calendar()
@@ -155,7 +175,10 @@ def panel(decision: Decision, today: date) -> list[Item]:
         by_rule: dict[str, RuleViolation] = {}
         for v in violations:
             by_rule.setdefault(v.rule, v)
-        rules = list(dict.fromkeys([*STEP_RULES[step], *_conditional_rules(facts, step), *by_rule]))
+        info = _information(facts, step)
+        rules = list(
+            dict.fromkeys([*STEP_RULES[step], *_conditional_rules(facts, step), *by_rule, *info])
+        )
         for rule in rules:
             d = due.get(rule)
             due_day = d.due if isinstance(d, deadlines.Deadline) else d
@@ -174,7 +197,17 @@ def panel(decision: Decision, today: date) -> list[Item]:
             # A deadline that has passed without the duty done is a violation already.
             if rule == "PROC-38a" and due_day and not facts.publication.filed_on:
                 st = Status.VIOLATED if today > due_day else Status.PENDING
-            items.append(Item(step, rule, st, v, due_day, uncertain=uncertain, unknown_years=years))
+            items.append(
+                Item(
+                    step,
+                    rule,
+                    st,
+                    v or info.get(rule),
+                    due_day,
+                    uncertain=uncertain,
+                    unknown_years=years,
+                )
+            )
     return items
 
 

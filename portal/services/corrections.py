@@ -124,6 +124,8 @@ FLAGS: dict[str, tuple[str, bool]] = {
     "high_public_concern": ("PROC-37b", False),
     "is_exploratory_reform": ("PROC-28e", False),
     "npc_report_required": ("PROC-8a", False),
+    # A17 / RISK-5a: kept on the risk assessment (``Decision.social_stability_not_required``)
+    "social_stability_not_required": ("A17", False),
 }
 
 
@@ -266,6 +268,13 @@ def confirm_flag_request(
     request.decided_by_id = getattr(actor, "id", None)
     request.decided_at = now
     request.decision_note = note.strip()
+    if request.flag == "social_stability_not_required":  # A17: on the risk assessment
+        from portal.services import risk
+
+        risk.set_social_stability_not_required(
+            decision, request.value, _correction_reason(request), actor=actor, now=now, ip=ip
+        )
+        return
     update_record(
         decision,
         changes,

@@ -3,7 +3,9 @@
 Use cases check ``portal.rules.experts`` first and raise :class:`RuleViolation` with every violation
 (each with its rule ID) before writing; every change is audited; they flush, never commit.
 A selection creates the decision's expert-review assignments through
-``portal.services.stages.save_expert``, so the stage screen and its gates see them as usual.
+``portal.services.expert_review.add_pool_member`` (EXP-13a: the only way a pool member reaches a
+decision); the stage screen and its gates then read the member's pool record at the review date.
+Views import the enums they need from here (never from ``portal.rules.experts``).
 """
 
 from __future__ import annotations
@@ -29,28 +31,49 @@ from portal.models.expert_pool import (
     ExpertPoolSetting,
     ExpertSelection,
     ExpertSelectionPick,
+    ExpertTerm,
 )
 from portal.models.org import Department, Government, GovernmentLevel
 from portal.rules import experts as rules
 from portal.rules.errors import N_, RuleViolation, refuse
-from portal.rules.experts import (
+from portal.rules.experts import (  # re-exported for the views and forms
+    AssessmentFacts,
     AssessmentResult,
     DismissalReason,
+    FeedbackRating,
     MemberFacts,
     MemberStatus,
+    NominationChannel,
     PoolSource,
     Qualification,
     SelectionMethod,
+    SourceOrgType,
+    TitleLevel,
 )
 from portal.rules.facts import present
 from portal.rules.gates import dedupe
+from portal.rules.locks import locked_violation
 from portal.rules.privacy import mask_contact, mask_digits, resident_id_is_valid
 from portal.rules.workdays import local_date
-from portal.services import audit, expert_review, procedure
+from portal.services import audit, expert_review, locks, procedure
 from portal.services.opinions import clean_email, clean_phone
 from portal.services.records import _plain, update_record
 
 SEED_MAX = 64
+
+__all__ = [
+    "AssessmentResult",
+    "DismissalReason",
+    "FeedbackRating",
+    "MemberStatus",
+    "NominationChannel",
+    "PoolSource",
+    "Qualification",
+    "SelectionInput",
+    "SelectionMethod",
+    "SourceOrgType",
+    "TitleLevel",
+]
 
 
 def _input(message: str, field: str | None = None, **params) -> RuleViolation:
@@ -180,6 +203,7 @@ def pool_government_ids(government: Government) -> list[int]:
 
 
 def status_of(expert: Expert, today: date) -> MemberStatus:
+    """The member's status on ``today`` (or any other day, e.g. a review date)."""
     return rules.status_on(
         preliminary_reviewed_on=expert.preliminary_reviewed_on,
         approved_on=expert.approved_on,
@@ -187,7 +211,38 @@ def status_of(expert: Expert, today: date) -> MemberStatus:
         term_start=expert.term_start,
         dismissed_on=expert.dismissed_on,
         today=today,
+        term_starts=expert.term_starts,
     )
+
+
+def term_end(expert: Expert):
+    """EXP-11a: the day the current term ends (None before the certificate)."""
+    start = expert.term_start or expert.certificate_on
+    return rules.term_end(start) if start else None
+
+
+def term_end_of(start: date) -> date:
+    """EXP-11a: the end of a term starting on ``start``."""
+    return rules.term_end(start)
+
+
+def selection_method(value: str | None) -> SelectionMethod:
+    try:
+        return SelectionMethod(value or "")
+    except ValueError:
+        refuse([_input(N_("Choose the method."), "method")])
+        raise  # unreachable: refuse raised
+
+
+def review_date(decision: Decision) -> date | None:
+    """The review date of the decision's expert review, when set: members are checked on it."""
+    review = procedure.expert_review(decision)
+    return review.review_on if review else None
+
+
+def minimum_panel(complex_item: bool) -> int:
+    """EXP-13b/13c: the smallest panel generally required."""
+    return rules.minimum_panel(complex_item)
 
 
 def members(government_ids: list[int], *, group_id: int | None = None) -> list[Expert]:
@@ -387,7 +442,9 @@ def issue_certificate(expert: Expert, on: date | None, number: str, *, actor, no
         )
     refuse(out)
     expert.certificate_on, expert.term_start, expert.certificate_no = on, on, number.strip()
+    db.session.add(ExpertTerm(expert_id=expert.id, starts_on=on, certificate_no=number.strip()))
     db.session.flush()
+    db.session.expire(expert, ["terms"])
     _audit(
         "experts.certificate",
         expert,
@@ -577,6 +634,19 @@ def last_assessment(expert: Expert) -> ExpertAssessment | None:
     return max(expert.assessments, key=lambda a: a.year, default=None)
 
 
+def current_term_assessment(expert: Expert) -> ExpertAssessment | None:
+    """EXP-11b / A23: the latest assessment made during the current term (None: none yet)."""
+    start = expert.term_start or expert.certificate_on
+    if start is None:
+        return None
+    facts = {
+        a.id: AssessmentFacts(year=a.year, assessed_on=a.assessed_on, result=a.result)
+        for a in expert.assessments
+    }
+    found = rules.current_term_assessment(facts.values(), start)
+    return next((a for a in expert.assessments if facts[a.id] is found), None)
+
+
 def renew_expert(
     expert: Expert,
     *,
@@ -588,21 +658,24 @@ def renew_expert(
     now,
     ip="",
 ) -> None:
-    """EXP-11b: a new 3-year term after a passed assessment, a work need and EXP-7a still met."""
+    """EXP-11b (A23): a new 3-year term from ``on``, once the current term has ended, after a
+    passed assessment of the current term, a work need and the EXP-7a conditions still met."""
     today = today_of(now)
-    last = last_assessment(expert)
+    start = expert.term_start or expert.certificate_on
+    assessment = None
+    if start is not None:
+        assessment = rules.current_term_assessment(
+            [AssessmentFacts(a.year, a.assessed_on, a.result) for a in expert.assessments], start
+        )
     out = rules.renewal_violations(
         status=status_of(expert, today),
-        term_start=expert.term_start or expert.certificate_on,
+        term_start=start,
         today=today,
-        last_assessment=last.result if last else None,
+        renewed_on=on,
+        assessment=assessment,
         work_need=work_need,
         still_qualified=still_qualified,
     )
-    if on is None:
-        out.append(_input(N_("Enter the date."), "renewed_on"))
-    elif on > today:
-        out.append(_input(N_("The date cannot be in the future."), "renewed_on"))
     if not present(certificate_no):
         out.append(
             RuleViolation("EXP-8b", N_("Enter the certificate number."), field="certificate_no")
@@ -611,7 +684,13 @@ def renew_expert(
     before = {"term_start": _plain(expert.term_start), "certificate_no": expert.certificate_no}
     expert.term_start, expert.certificate_no = on, certificate_no.strip()
     expert.renewals += 1
+    db.session.add(
+        ExpertTerm(
+            expert_id=expert.id, starts_on=on, certificate_no=certificate_no.strip(), renewal=True
+        )
+    )
     db.session.flush()
+    db.session.expire(expert, ["terms"])
     _audit(
         "experts.renew",
         expert,
@@ -623,7 +702,40 @@ def renew_expert(
             "term_start": on.isoformat(),
             "certificate_no": expert.certificate_no,
             "term_end": rules.term_end(on).isoformat(),
+            "assessment": assessment.year if assessment else None,
         },
+    )
+
+
+def disqualify_expert(expert: Expert, note: str, on: date | None, *, actor, now, ip="") -> None:
+    """PROC-49a / RISK-14a: disqualified from demonstration and assessment work (取消评估资格)
+    from ``on``; never selected again, and a review held from that day on fails its gate."""
+    out = []
+    if expert.disqualified_on is not None:
+        out.append(
+            RuleViolation(
+                "PROC-49a", N_("The expert has already been disqualified."), field="status"
+            )
+        )
+    if not present(note):
+        # PROC-49a: disqualification is a sanction for serious consequences; say why
+        out.append(
+            RuleViolation("PROC-49a", N_("Describe the breach and its consequences."), field="note")
+        )
+    if on is None:
+        out.append(_input(N_("Enter the date."), "disqualified_on"))
+    elif on > today_of(now):
+        out.append(_input(N_("The date cannot be in the future."), "disqualified_on"))
+    refuse(out)
+    expert.disqualified_on, expert.disqualification_note = on, note.strip()
+    db.session.flush()
+    _audit(
+        "experts.disqualify",
+        expert,
+        actor=actor,
+        now=now,
+        ip=ip,
+        after={"on": on.isoformat(), "note": expert.disqualification_note},
     )
 
 
@@ -673,11 +785,22 @@ def _assignments_by_expert(decision: Decision) -> dict[int, list[ExpertAssignmen
     return out
 
 
+def _status_for(expert: Expert, today: date, review_on: date | None) -> MemberStatus:
+    """EXP-13a: a member must be appointed today and on the review date, if it is known."""
+    now_status = status_of(expert, today)
+    if now_status is MemberStatus.APPOINTED and review_on is not None and review_on != today:
+        return status_of(expert, review_on)
+    return now_status
+
+
 def member_facts(decision: Decision, today: date) -> list[MemberFacts]:
-    """Every member of the pools the decision's government uses, as seen for this decision."""
+    """Every member of the pools the decision's government uses, as seen for this decision
+    (today, and on the review date when one is set)."""
     government = decision.government
     units = _decision_units(decision)
     assigned = _assignments_by_expert(decision)
+    review = procedure.expert_review(decision)
+    review_on = review.review_on if review else None
     out = []
     for e in members(pool_government_ids(government)):
         conflict = any(
@@ -688,7 +811,7 @@ def member_facts(decision: Decision, today: date) -> list[MemberFacts]:
             MemberFacts(
                 id=e.id,
                 name=e.name,
-                status=status_of(e, today),
+                status=_status_for(e, today, review_on),
                 groups=frozenset(g.code for g in e.groups),
                 pledge_signed=e.pledge_signed_on is not None,
                 disqualified=e.disqualified,
@@ -727,7 +850,15 @@ def selection_preview(decision: Decision, group_codes, today: date):
 def select_experts(
     decision: Decision, data: SelectionInput, *, actor, now, ip=""
 ) -> ExpertSelection:
-    """Draw (or choose) experts for ``decision`` and add them to its expert review."""
+    """Draw (or choose) experts for ``decision`` and add them to its expert review (EXP-13a:
+    the only way a pool member takes part)."""
+    review = procedure.expert_review(decision)
+    lock = locks.lock_of(
+        review if review is not None else ExpertAssignment(), ["expert_id"], decision
+    )
+    if lock is not None:
+        # PROC-39a: the expert review is completed; its panel no longer changes
+        refuse([locked_violation(lock, "groups")])
     today = today_of(now)
     known = {g.code for g in groups()}
     codes = tuple(c for c in data.group_codes if c in known)
@@ -754,7 +885,7 @@ def select_experts(
             out.append(_input(N_("Use letters and digits for the seed."), "seed"))
     else:
         out += rules.manual_choice_violations(
-            list(data.chosen_ids), [m.id for m in eligible], data.reason
+            list(data.chosen_ids), [m.id for m in eligible], data.reason, excluded
         )
         if len(data.chosen_ids) != data.count:
             out.append(_input(N_("Choose exactly %(count)s experts."), "chosen", count=data.count))
@@ -798,24 +929,8 @@ def select_experts(
             )
     by_id = {e.id: e for e in members(pool_government_ids(decision.government))}
     for expert_id in chosen:
-        expert = by_id[expert_id]
-        assignment = expert_review.save_expert(
-            decision,
-            None,
-            {
-                "name": expert.name,
-                "organisation": expert.organisation,
-                "is_institution": False,
-                "from_pool": True,
-                "external_reason": "",
-                "certificate_on": expert.certificate_on,
-                "term_start": expert.term_start or expert.certificate_on,
-                "pledge_signed": expert.pledge_signed_on is not None,
-                "conflict_declared": None,  # EXP-10b: each expert declares for this item
-            },
-            actor=actor,
-            now=now,
-            ip=ip,
+        assignment = expert_review.add_pool_member(
+            decision, by_id[expert_id], actor=actor, now=now, ip=ip
         )
         db.session.add(
             ExpertSelectionPick(

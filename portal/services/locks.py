@@ -253,7 +253,14 @@ def _activity_lock(record, fields, decision) -> Lock | None:
     return None
 
 
+# A17: "no social-stability assessment required" is a gate-switching flag kept on the risk
+# assessment; it changes only by a request the government office confirms (corrections.py).
+RISK_FLAG_FIELDS = frozenset({"social_stability_required", "social_stability_not_required_reason"})
+
+
 def _risk_lock(record, fields, decision) -> Lock | None:
+    if record.id is not None and set(fields) & RISK_FLAG_FIELDS:
+        return Lock(RecordGroup.GATE_FLAGS)
     if _completed(decision, Step.RISK_ASSESSMENT):
         return Lock(RecordGroup.RISK_ASSESSMENT)
     assessment = record
@@ -263,8 +270,9 @@ def _risk_lock(record, fields, decision) -> Lock | None:
 
         assessment = db.session.get(RiskAssessment, record.assessment_id)
     filed = getattr(assessment, "plac_filed_on", None)
-    if filed is not None and set(fields) - {"social_stability_done"}:
-        # RISK-12b: the report the PLAC reviewed and filed is the one sent to the government
+    if filed is not None and getattr(assessment, "id", None) is not None:
+        # RISK-12b: the report the PLAC reviewed (passed and filed, or returned) is on record;
+        # a revision after a return is a correction that keeps the returned version
         return Lock(RecordGroup.RISK_ASSESSMENT, filed)
     return None
 

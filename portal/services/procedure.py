@@ -196,30 +196,57 @@ def participation_facts(decision: Decision) -> ParticipationFacts:
     )
 
 
+def _assignment_facts(a, units: set[int], decision_id: int) -> ExpertFacts:
+    """EXP-13a: a pool member's appointment, pledge, terms, dismissal, disqualification and
+    declared interests come from the pool record; an outside expert carries its own (A22)."""
+    work = {
+        "name": a.name,
+        "is_institution": a.is_institution,
+        "conflict_declared": a.conflict_declared,
+        "materials_delivered_on": a.materials_delivered_on,
+        "opinion_form": a.opinion_form,
+        "written_followup": a.written_followup,
+        "signed": a.signed,
+    }
+    member = a.member
+    if member is None:
+        return ExpertFacts(
+            from_pool=False,
+            external_reason=a.external_reason,
+            pledge_signed=a.pledge_signed,
+            **work,
+        )
+    return ExpertFacts(
+        from_pool=True,
+        certificate_on=member.certificate_on,
+        term_start=member.term_start,
+        term_starts=member.term_starts,
+        pledge_signed=member.pledge_signed_on is not None,
+        pledge_signed_on=member.pledge_signed_on,
+        pool_conflict=any(
+            c.decision_id == decision_id
+            or (c.department_id is not None and c.department_id in units)
+            for c in member.conflicts
+        ),
+        disqualified=member.disqualified,
+        disqualified_on=member.disqualified_on,
+        dismissed_on=member.dismissed_on,
+        **work,
+    )
+
+
 def expert_facts(decision: Decision) -> ExpertReviewFacts:
     review = expert_review(decision)
     if review is None:
         return ExpertReviewFacts(complex=decision.is_complex)
+    units = {decision.undertaking_unit_id, decision.lead_unit_id} | {
+        u.id for u in decision.co_units
+    }
+    units.discard(None)
     return ExpertReviewFacts(
         method=review.method,
         review_on=review.review_on,
-        experts=tuple(
-            ExpertFacts(
-                name=e.name,
-                is_institution=e.is_institution,
-                from_pool=e.from_pool,
-                external_reason=e.external_reason,
-                certificate_on=e.certificate_on,
-                term_start=e.term_start,
-                pledge_signed=e.pledge_signed,
-                conflict_declared=e.conflict_declared,
-                materials_delivered_on=e.materials_delivered_on,
-                opinion_form=e.opinion_form,
-                written_followup=e.written_followup,
-                signed=e.signed,
-            )
-            for e in review.active_experts
-        ),
+        experts=tuple(_assignment_facts(e, units, decision.id) for e in review.active_experts),
         professional_technical=review.professional_technical,
         complex=decision.is_complex,
         complexity_reason=review.complexity_reason,
@@ -241,6 +268,7 @@ def risk_facts(decision: Decision) -> RiskFacts:
         department_participants=ra.department_participants,
         report_done=ra.report_done,
         plac_filed_on=ra.plac_filed_on,
+        plac_review_result=ra.plac_review_result,
         social_stability_required=ra.social_stability_required,
         social_stability_not_required_reason=ra.social_stability_not_required_reason,
         social_stability_done=ra.social_stability_done,

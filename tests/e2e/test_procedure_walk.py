@@ -141,15 +141,16 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
 
     page.goto(f"{base}/admin/decisions/{did}/experts")
     submit(page, "/experts/review", {"review_on": d(80)}, selects={"method": "review_meeting"})
+    # Experts from outside the pool, each with the reason (EXP-13a, A22); members of the pool
+    # would come through the expert selection screen instead.
     for name in ("王建国", "李秀英", "张明"):
         submit(
             page,
             "/experts/add",
             {
                 "new-name": name,
-                "new-organisation": "赤峰学院",
-                "new-certificate_on": d(400),
-                "new-term_start": d(400),
+                "new-organisation": "赤峰学院社区治理研究中心",
+                "new-external_reason": "本事项需社区服务设施运营实务专家，专家库内暂无。",
                 "new-materials_delivered_on": d(86),
                 "new-opinion": "方案总体可行，建议明确运营补贴标准。",
             },
@@ -193,15 +194,23 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
             "risk_points": "选址邻避风险。",
             "conclusion": "风险等级为低风险。",
             "prevention_and_contingency": "选址前充分征求居民意见，制定处置预案。",
-            "plac_submitted_on": d(68),
-            "plac_filed_on": d(66),
-            "plac_ref": "赤政法备〔2026〕31号",
         },
         selects={
             "level": "low",
             "recommendation": "submit_for_decision",
             "unit_controllable": "yes",
         },
+    )
+    # RISK-12b: the report goes to the PLAC, which passes and files it (with its reference)
+    submit(
+        page,
+        "/risk/plac",
+        {
+            "plac_submitted_on": d(68),
+            "plac_filed_on": d(66),
+            "plac_ref": "赤政法备〔2026〕31号",
+        },
+        selects={"plac_review_result": "passed"},
     )
 
     for track in ("public_participation", "expert_review", "risk_assessment"):

@@ -8,6 +8,7 @@ from datetime import date
 
 from portal.rules import experts as R
 from portal.rules.experts import (
+    AssessmentFacts,
     AssessmentResult,
     MemberFacts,
     MemberStatus,
@@ -108,29 +109,81 @@ def test_exp_11a_the_term_lasts_3_years_from_the_certificate():
     assert R.exclusion(replace(MEMBER, status=MemberStatus.EXPIRED)).rule == "EXP-11a"
 
 
-def test_exp_11a_11b_renewal_at_term_end_after_a_passed_assessment():
-    start = date(2024, 3, 1)
+def _assessment(year: int, on: date, result=AssessmentResult.PASSED) -> AssessmentFacts:
+    return AssessmentFacts(year=year, assessed_on=on, result=result)
+
+
+def test_exp_11b_renewal_starts_on_or_after_the_term_end_never_before():
+    # A23: no window before the end; the renewed term starts when the old one has ended
+    start = date(2024, 3, 1)  # the term ends on 2027-03-01
+    ok = _assessment(2027, date(2027, 2, 20))
     base = {
-        "status": MemberStatus.APPOINTED,
+        "status": MemberStatus.EXPIRED,
         "term_start": start,
+        "today": date(2027, 3, 5),
+        "assessment": ok,
         "work_need": True,
         "still_qualified": True,
     }
-    window_opens = date(2027, 3, 1).toordinal() - R.RENEWAL_WINDOW_DAYS
-    first_day = date.fromordinal(window_opens)
-    assert (
-        R.renewal_violations(today=first_day, last_assessment=AssessmentResult.PASSED, **base) == []
-    )
-    day_before = date.fromordinal(window_opens - 1)
-    assert rules(
-        R.renewal_violations(today=day_before, last_assessment=AssessmentResult.PASSED, **base)
-    ) == ["EXP-11a"]
-    assert rules(
-        R.renewal_violations(today=first_day, last_assessment=AssessmentResult.FAILED, **base)
-    ) == ["EXP-11b"]
-    assert rules(
-        R.renewal_violations(today=first_day, last_assessment=None, **base | {"work_need": False})
-    ) == ["EXP-11b", "EXP-11b"]
+    assert R.renewal_violations(renewed_on=date(2027, 3, 1), **base) == []
+    assert R.renewal_violations(renewed_on=date(2027, 3, 5), **base) == []
+    before = R.renewal_violations(renewed_on=date(2027, 2, 28), **base)
+    assert rules(before) == ["EXP-11b"] and before[0].field == "renewed_on"
+    # never in the future (the renewal date starts a 3-year clock)
+    future = R.renewal_violations(renewed_on=date(2027, 3, 6), **base)
+    assert rules(future) == ["EXP-11b"]
+    # still in term: the term's end has not come, so no renewal date can be valid yet
+    running = base | {"status": MemberStatus.APPOINTED, "today": date(2027, 2, 27)}
+    assert rules(R.renewal_violations(renewed_on=date(2027, 2, 27), **running)) == ["EXP-11b"]
+
+
+def test_exp_11b_renewal_needs_a_passed_assessment_of_the_current_term():
+    start = date(2024, 3, 1)
+    base = {
+        "status": MemberStatus.EXPIRED,
+        "term_start": start,
+        "today": date(2027, 3, 5),
+        "renewed_on": date(2027, 3, 1),
+        "work_need": True,
+        "still_qualified": True,
+    }
+    passed = _assessment(2026, date(2026, 12, 20))
+    assert R.renewal_violations(assessment=passed, **base) == []
+    failed = _assessment(2026, date(2026, 12, 20), AssessmentResult.FAILED)
+    assert rules(R.renewal_violations(assessment=failed, **base)) == ["EXP-11b"]
+    assert rules(R.renewal_violations(assessment=None, **base)) == ["EXP-11b"]
+    assert rules(R.renewal_violations(assessment=passed, **base | {"work_need": False})) == [
+        "EXP-11b"
+    ]
+    # the assessment of an earlier term does not count for this one
+    earlier = _assessment(2023, date(2023, 12, 15))
+    assert R.current_term_assessment([earlier], start) is None
+    assert R.current_term_assessment([earlier, passed], start) == passed
+    # the latest assessment of the term decides: a later failure blocks the renewal (A23)
+    later_fail = _assessment(2027, date(2027, 2, 25), AssessmentResult.FAILED)
+    assert R.current_term_assessment([passed, later_fail], start) == later_fail
+    # an assessment of a year before the term, entered during the term, is not the term's
+    late_entry = _assessment(2023, date(2024, 6, 1))
+    assert R.current_term_assessment([late_entry], start) is None
+
+
+def test_exp_11a_status_on_a_day_reads_every_term_and_the_dismissal_date():
+    kw = {
+        "preliminary_reviewed_on": date(2020, 1, 1),
+        "approved_on": date(2020, 2, 1),
+        "certificate_on": date(2020, 3, 1),
+        "term_start": date(2023, 6, 1),
+        "dismissed_on": None,
+        "term_starts": (date(2020, 3, 1), date(2023, 6, 1)),
+    }
+    assert R.status_on(today=date(2020, 2, 15), **kw) is MemberStatus.APPROVED
+    assert R.status_on(today=date(2022, 1, 1), **kw) is MemberStatus.APPOINTED
+    # between the end of the first term and the renewal the member was expired
+    assert R.status_on(today=date(2023, 4, 1), **kw) is MemberStatus.EXPIRED
+    assert R.status_on(today=date(2024, 1, 1), **kw) is MemberStatus.APPOINTED
+    dismissed = kw | {"dismissed_on": date(2025, 5, 1)}
+    assert R.status_on(today=date(2025, 4, 30), **dismissed) is MemberStatus.APPOINTED
+    assert R.status_on(today=date(2025, 5, 1), **dismissed) is MemberStatus.DISMISSED
 
 
 def test_exp_12b_dismissal_only_for_a_listed_reason():
@@ -168,6 +221,19 @@ def test_exp_13a_a_manual_choice_needs_a_reason_and_eligible_experts():
     assert R.manual_choice_violations([1, 2, 3], [1, 2, 3, 4], "熟悉管网") == []
     assert rules(R.manual_choice_violations([1, 2, 3], [1, 2, 3], "")) == ["EXP-13a"]
     assert rules(R.manual_choice_violations([1, 2, 9], [1, 2, 3], "理由")) == ["EXP-13a"]
+
+
+def test_a_manual_choice_of_an_excluded_member_cites_the_rule_that_excludes_them():
+    # the side door of a selection including an expired (EXP-11a) or dismissed (EXP-12b) member
+    expired = replace(MEMBER, id=9, status=MemberStatus.EXPIRED)
+    dismissed = replace(MEMBER, id=8, status=MemberStatus.DISMISSED)
+    excluded = [(m, R.exclusion(m)) for m in (expired, dismissed)]
+    out = R.manual_choice_violations([1, 2, 9], [1, 2, 3], "理由", excluded)
+    assert rules(out) == ["EXP-11a"] and out[0].field == "chosen"
+    assert rules(R.manual_choice_violations([1, 8, 9], [1, 2, 3], "理由", excluded)) == [
+        "EXP-12b",
+        "EXP-11a",
+    ]
 
 
 def test_exp_14c_exp_15a_stay_with_the_expert_review_gates():

@@ -259,8 +259,15 @@ def test_complex_item_needs_seven_experts_and_five_are_refused():
 
 
 def test_entrusted_institution_review_has_no_panel_count():
-    # EXP-13b does not apply to an entrusted review by an institution
-    inst = expert("某研究院", is_institution=True, from_pool=False, certificate_on=None)
+    # EXP-13b does not apply to an entrusted review by an institution (from outside the pool,
+    # with its reason, A22)
+    inst = expert(
+        "某研究院",
+        is_institution=True,
+        from_pool=False,
+        certificate_on=None,
+        external_reason="受托开展论证的专业机构",
+    )
     facts = with_experts(
         review_done(), inst, expert_review__method=ExpertReviewMethod.ENTRUSTED_REVIEW
     )
