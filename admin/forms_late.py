@@ -28,6 +28,7 @@ from portal import labels
 from portal.models.document import DocumentKind
 from portal.models.implementation import DecisionChangeKind
 from portal.rules.enums import (
+    AdoptionStatus,
     LegalAdviserRole,
     LegalityMaterial,
     LegalityOpinionKind,

@@ -147,6 +147,7 @@ def _information(facts: DecisionFacts, step: Step) -> dict[str, RuleViolation]:
                 f"{e.name}（{e.external_reason.strip()}）" if e.external_reason.strip() else e.name
                 for e in outside
             )
+            # EXP-13a / A22: experts from outside the pool, each with the recorded reason
             out["EXP-13a"] = RuleViolation(
                 "EXP-13a",
                 N_("From outside the expert pool, with the recorded reason: %(names)s"),
