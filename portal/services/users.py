@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models.org import Department
 from portal.models.user import User, UserRole
 from portal.permissions import Role
-from portal.rules.errors import N_
+from portal.rules.errors import N_, RuleViolation
 from portal.services import audit
 
 MIN_PASSWORD_LENGTH = 12
@@ -23,14 +23,12 @@ MIN_PASSWORD_LENGTH = 12
 _DUMMY_HASH = generate_password_hash("timing-equaliser-not-a-password", "scrypt:1024:8:1")
 
 
-class AccountError(ValueError):
-    """A refused account operation; ``message`` is a translatable msgid."""
+class AccountError(RuleViolation):
+    """A refused account operation (a RuleViolation without a rule ID); ``message`` is a
+    translatable msgid."""
 
     def __init__(self, message: str, field: str | None = None, **params) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.field = field
-        self.params = params
+        super().__init__("", message, field=field, **params)
 
 
 @cache

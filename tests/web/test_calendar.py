@@ -365,6 +365,10 @@ def test_the_symposium_materials_status_carries_the_warning_until_the_year_is_co
     assert status["calendar_warning"] is not None
     assert status["calendar_warning"].params["years"] == str(UNKNOWN_YEAR)
     login(client, "office")
+    page = text_of(client.get(f"/admin/hearings/{symposium.id}"))
+    assert f"{UNKNOWN_YEAR}年节假日安排未知" in page  # shown where the organiser reads the due day
     add(client, f"{UNKNOWN_YEAR}-01-01", "no", "元旦")
     assert complete(client).status_code == 302
     assert hearing_steps.materials_status(symposium)["calendar_warning"] is None
+    page = text_of(client.get(f"/admin/hearings/{symposium.id}"))
+    assert "节假日安排未知" not in page
