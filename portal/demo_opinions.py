@@ -16,11 +16,15 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models.opinion import Opinion
 from portal.models.user import User
-from portal.rules.consultation import WithholdReason
-from portal.rules.enums import AdoptionStatus
 from portal.services import audit, moderation, records
 from portal.services import decisions as decision_service
-from portal.services.opinions import PRIVACY_NOTICE_VERSION, clean_text, new_receipt_code
+from portal.services.opinions import (
+    PRIVACY_NOTICE_VERSION,
+    AdoptionStatus,
+    WithholdReason,
+    clean_text,
+    new_receipt_code,
+)
 
 CAMPAIGN = "强烈反对在我们小区旁边设置垃圾中转站，请重新选址，保障居民的生活环境和身体健康！"
 
@@ -225,6 +229,7 @@ def _new_opinion(
         submitted_at=submitted,
         content_hash=hashlib.sha256(f"demo:{consultation.id}:{index}:{body}".encode()).hexdigest(),
     )
+    moderation.assign_group(opinion)  # on submission, as the service does
     db.session.add(opinion)
     db.session.flush()
     audit.record(
@@ -272,7 +277,6 @@ def seed_demo_opinions(now: datetime) -> int:
                 )
         elif action == "withhold":
             moderation.withhold_opinion(opinion, code, actor=moderator, now=later)
-    moderation.refresh_groups(consultation.decision)
     if moderator is not None and answerer is not None:
         for other in consultations[1:]:
             added += _seed_few(other, moderator, answerer, now)

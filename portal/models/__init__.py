@@ -9,6 +9,7 @@ from portal.models.catalog import (
     CatalogStatus,
     CatalogSubmission,
 )
+from portal.models.channel import ChannelKind, ParticipationChannel  # issue 11: PART-6b/6c
 from portal.models.consultation import Consultation
 from portal.models.correction import Correction, FlagRequest, FlagRequestStatus
 from portal.models.decision import Decision, DecisionSource, ProcedureStep
@@ -18,6 +19,7 @@ from portal.models.drafting import Dispute, DraftingMode, DraftingRecord, UnitCo
 from portal.models.evaluation import (
     Evaluation,
     EvaluationTeamMember,
+    FeedbackResponse,
     PublicFeedback,
     TriggerReview,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "CatalogEntry",
     "CatalogStatus",
     "CatalogSubmission",
+    "ChannelKind",  # issue 11
     "Consultation",
     "Correction",
     "Decision",
@@ -94,6 +97,7 @@ __all__ = [
     "ExpertReview",
     "ExpertSelection",
     "ExpertSelectionPick",
+    "FeedbackResponse",  # issue 11
     "FlagRequest",
     "FlagRequestStatus",
     "Government",
@@ -112,6 +116,7 @@ __all__ = [
     "OpinionReport",
     "OutboxMessage",
     "ParticipationActivity",
+    "ParticipationChannel",  # issue 11
     "PartyReport",
     "ProcedureStep",
     "Proposal",
