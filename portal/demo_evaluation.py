@@ -45,7 +45,8 @@ def seed_demo_evaluation(now: datetime) -> int:
     concerns (PART-19b), corrected once with its reason (shown on the dossier)."""
     rows = _seed_evaluation(now)
     if rows:
-        _seed_response(now)
+        with records.checked():  # the response and its correction, recorded like real ones
+            _seed_response(now)
     return rows
 
 

@@ -103,11 +103,9 @@ def _found(what: str) -> None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    if not _active():
+    if not _active() or not _pending(session):
         return
     changed = [o for o in session.dirty if session.is_modified(o)]
-    if not (session.new or changed or session.deleted):
-        return
     parts = []
     for label, objs in (("new", session.new), ("changed", changed), ("deleted", session.deleted)):
         if objs:
@@ -127,9 +125,20 @@ def _before_cursor_execute(_conn, _cursor, statement, _params, _context, _execut
         _found(f"SQL {' '.join((statement or '').split())[:120]}")
 
 
-def _before_commit(_session: Session) -> None:
-    if _active() and request.environ.get(_WROTE):
-        # In "log" mode the flush went through inside the transaction: never commit it.
+def _pending(session: Session) -> bool:
+    return bool(
+        session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    )
+
+
+def _before_commit(session: Session) -> None:
+    if not _active():
+        return
+    if _pending(session) and not request.environ.get(_WROTE):
+        # the flush of the commit itself would write (it fires after this event): name it
+        _before_flush(session, None, None)
+    if request.environ.get(_WROTE):
+        # In "log" mode a flush may have gone through inside the transaction: never commit it.
         raise WriteOnGet(f"commit refused during {request.method} {request.path}")
 
 

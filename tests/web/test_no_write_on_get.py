@@ -382,3 +382,18 @@ def test_in_production_a_write_on_get_is_logged_and_never_committed(ctx, caplog)
         ctx.config.pop("WRITE_ON_GET")
     assert "write during GET /decisions" in caplog.text
     assert not _exists("x-log")
+
+
+def test_in_production_a_commit_that_would_flush_a_write_on_get_is_refused(ctx, caplog):
+    ctx.config["WRITE_ON_GET"] = "log"
+    try:
+        with ctx.test_request_context("/decisions", method="GET"):
+            ctx.preprocess_request()
+            db.session.add(_government("x-commit"))
+            with pytest.raises(readonly.WriteOnGet, match="commit refused"):
+                db.session.commit()  # the commit's own flush is caught before it writes
+            db.session.rollback()
+    finally:
+        ctx.config.pop("WRITE_ON_GET")
+    assert "new governments" in caplog.text
+    assert not _exists("x-commit")
