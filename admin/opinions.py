@@ -348,12 +348,14 @@ def _register_sheet(decision) -> exports.Sheet:
         _("Adoption"),
         _("Response"),
         _("Answered at"),
+        _("Received by"),
     ]
     rows = []
     for row in adoption.register_rows(decision):
         row[2] = str(STATUS_LABELS[row[2]])
         row[3] = str(moderation.WITHHOLD_REASON_LABELS[row[3]]) if row[3] else ""
         row[7] = str(labels.ADOPTION[row[7]])
+        row[10] = str(labels.OPINION_CHANNEL[row[10]])
         rows.append(row)
     return exports.Sheet(_("Opinions"), headers, rows)
 

@@ -95,8 +95,13 @@ def assign_group(opinion: Opinion) -> str:
             .limit(RECENT_FOR_NEAR)
         ).all()
         seen: set[str] = set()
+        size = len(opinion.body)
         for group_key, body in recent:
             if group_key in seen:
+                continue
+            # a cheap bound first (raw lengths, with a margin for punctuation and spacing):
+            # texts of very different length are never near-identical
+            if not 0.8 * size <= len(body) <= size / 0.8:
                 continue
             seen.add(group_key)
             theirs = shingles(body)

@@ -292,3 +292,14 @@ def test_a_late_entry_keeps_its_place_in_the_window_for_the_clock_of_the_report(
     op = db.session.scalar(sa.select(Opinion))
     assert local_date(op.submitted_at) == last - timedelta(days=1)
     assert op.entered_at == NOW + timedelta(days=3)
+
+
+def test_the_staff_register_export_shows_the_channel_and_no_contact(client, demo):
+    d = decision()
+    login(client, "undertaker")
+    assert enter(client, d, form(local_date(NOW))).status_code == 302
+    csv = client.get(f"/admin/decisions/{d.id}/opinions/export.csv")
+    body = csv.get_data().decode("utf-8-sig")
+    assert "收到方式" in body and "信件" in body
+    for secret in (EMAIL, PHONE, NAME, "13904761111", "11010519491231002X"):
+        assert secret not in body
