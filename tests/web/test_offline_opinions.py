@@ -303,3 +303,19 @@ def test_the_staff_register_export_shows_the_channel_and_no_contact(client, demo
     assert "收到方式" in body and "信件" in body
     for secret in (EMAIL, PHONE, NAME, "13904761111", "11010519491231002X"):
         assert secret not in body
+
+
+def test_search_finds_a_published_offline_opinion_without_its_personal_data(client, demo, runner):
+    d = decision()
+    login(client, "undertaker")
+    assert enter(client, d, form(local_date(NOW))).status_code == 302
+    op = db.session.scalar(sa.select(Opinion))
+    moderation.approve_opinion(op, actor=_user("moderator"), now=NOW)
+    db.session.commit()
+    assert runner.invoke(args=["portal", "reindex"]).exit_code == 0
+    client.post("/admin/logout")
+    found = client.get("/api/v1/search?q=实际面积&type=opinion")
+    assert found.status_code == 200 and found.get_json()["items"]
+    text = found.get_data(as_text=True) + client.get("/search?q=实际面积").get_data(True)
+    for secret in (EMAIL, PHONE, NAME, "13904761111", "11010519491231002X"):
+        assert secret not in text
