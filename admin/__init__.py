@@ -62,6 +62,7 @@ from admin import (  # noqa: E402,F401
     auth,
     calendar,
     catalogs,
+    channels,
     corrections,
     dashboard,
     decisions,

@@ -1,9 +1,12 @@
-"""Back-office post-evaluation (EVAL, PROC-43..45) and the moderation of public feedback.
+"""Back-office post-evaluation (EVAL, PROC-43..45), the moderation of public feedback and the
+government's responses to public concerns (PART-19b).
 
 ``/admin/evaluation`` shows the A27 prompts (public feedback past the threshold) and the
 government's evaluations; each decision has a post-evaluation screen (trigger, unit, agreement,
-team, plan, investigation and call for input, report, the government's decision) and a
-moderation screen for its public feedback, moderated like opinions.
+team, plan, investigation and call for input, report, the government's decision) and a screen
+for its public feedback: moderated like opinions, and answered by the undertaking unit with
+published responses (one response for one concern or several similar ones). Every write goes
+through ``admin._helpers.submit`` (one commit, or 422 with the rule).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,20 +24,22 @@ from wtforms import SelectChoice
 
 from admin import bp
 from admin import forms_supervision as F
-from admin._helpers import actor, client_ip, decision_or_404
-from admin.supervision import _attach, _form_errors
-from portal import clock, labels
+from admin._helpers import decision_or_404, submit, who
+from admin.forms_opinions import FeedbackResponseCorrectionForm, FeedbackResponseForm
+from portal import clock
 from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.evaluation import Evaluation
 from portal.permissions import Permission, can, require
-from portal.rules.consultation import OpinionStatus, WithholdReason
-from portal.rules.errors import RuleViolation
-from portal.rules.evaluation import AGREEMENT_TERMS, PLAN_PARTS, REPORT_PARTS
 from portal.rules.privacy import mask_contact, mask_personal_data, segments
-from portal.rules.workdays import local_date
+from portal.services import corrections, moderation
 from portal.services import evaluation as service
-from portal.services import moderation
+from portal.services.evaluation import (
+    AGREEMENT_TERMS,
+    PLAN_PARTS,
+    REPORT_PARTS,
+)
+from portal.services.evaluation import FeedbackStatus as OpinionStatus
 from portal.services.records import local_midnight
 
 ROUTE = "/decisions/<int:decision_id>/evaluation"
@@ -46,7 +51,7 @@ FEEDBACK_STATUS = {
 
 
 def _who() -> dict[str, Any]:
-    return {"actor": actor(), "now": clock.now(), "ip": client_ip()}
+    return who()
 
 
 def _new_decision_choices(decision: Decision, form: F.GovDecisionForm) -> F.GovDecisionForm:
@@ -62,7 +67,7 @@ def _new_decision_choices(decision: Decision, form: F.GovDecisionForm) -> F.GovD
 
 
 def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
-    today = local_date(clock.now())
+    today = clock.local_today()
     ev = service.current_evaluation(decision)
     unit_refusals, unit_warnings = (
         service.unit_check(decision, ev.evaluation_unit) if ev and ev.evaluation_unit else ([], [])
@@ -104,19 +109,14 @@ def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
 
 
 def _run(decision: Decision, form: FlaskForm, key: str, action, *, anchor=None):
-    if not form.validate():
-        return _page(decision, errors=_form_errors(form), status=422, **{key: form})
-    try:
-        result = action()
-    except RuleViolation as refused:
-        db.session.rollback()
-        _attach(form, refused.violations)
-        return _page(decision, errors=refused.violations, status=422, **{key: form})
-    db.session.commit()
-    flash(_("Recorded."))
-    for w in result if isinstance(result, list) else []:
-        flash(f"{labels.citation(w.rule)}：{labels.violation_text(w)}")
-    return redirect(url_for("admin.decision_evaluation", decision_id=decision.id, _anchor=anchor))
+    """Validate ``form``, run the service ``action`` through the one write path, and go back
+    to the evaluation screen; a refusal re-renders it with 422 and the rule."""
+    return submit(
+        action,
+        render=lambda errors, status: _page(decision, errors=errors, status=status, **{key: form}),
+        redirect_to=url_for("admin.decision_evaluation", decision_id=decision.id, _anchor=anchor),
+        form=form,
+    )
 
 
 def _evaluation_or_404(decision: Decision, evaluation_id: int) -> Evaluation:
@@ -133,7 +133,7 @@ def _evaluation_or_404(decision: Decision, evaluation_id: int) -> Evaluation:
 @require(Permission.DECISION_VIEW)
 def evaluation_index():
     gov_id = current_user.government_id
-    today = local_date(clock.now())
+    today = clock.local_today()
     evaluations = db.session.scalars(
         sa.select(Evaluation)
         .join(Decision, Evaluation.decision_id == Decision.id)
@@ -156,19 +156,17 @@ def evaluation_index():
 def decision_evaluation_decline(decision_id: int):
     decision = decision_or_404(decision_id, Permission.EVALUATION_ORGANISE)
     form = F.DeclineForm()
-    try:
-        service.decline_trigger(
+    return submit(
+        lambda: service.decline_trigger(
             decision,
             form.reason.data or "",
             count=service.feedback_count(decision, clock.now()),
             **_who(),
-        )
-    except RuleViolation as refused:
-        db.session.rollback()
-        return _page(decision, errors=refused.violations, status=422)
-    db.session.commit()
-    flash(_("Recorded: the trigger is not confirmed."))
-    return redirect(url_for("admin.evaluation_index"))
+        ),
+        render=lambda errors, status: _page(decision, errors=errors, status=status),
+        redirect_to=url_for("admin.evaluation_index"),
+        message=_("Recorded: the trigger is not confirmed."),
+    )
 
 
 # -- one decision ----------------------------------------------------------------------------------
@@ -331,22 +329,38 @@ def decision_evaluation_invalidate(decision_id: int, evaluation_id: int):
     )
 
 
-# -- moderation of public feedback -----------------------------------------------------------------
+# -- moderation of public feedback, and the responses to public concerns (PART-19b) ---------------
 
 
-def _feedback_page(decision: Decision, *, errors=None, status: int = 200):
+def _feedback_page(decision: Decision, *, errors=None, status: int = 200, **forms):
     raw = request.args.get("status", "")
     selected = OpinionStatus(raw) if raw in {s.value for s in OpinionStatus} else None
+    similar = request.args.get("similar", "")[:64] or None
+    items = service.feedback_queue(decision, selected)
+    if similar:
+        items = [i for i in items if i.text_hash == similar]
     return (
         render_template(
             "admin/evaluation/feedback.html",
             decision=decision,
-            items=service.feedback_queue(decision, selected),
+            items=items,
             counts=service.feedback_status_counts(decision),
             selected=selected,
+            similar=similar,
+            similar_counts=service.similar_feedback(decision),
             status_labels=FEEDBACK_STATUS,
             reason_labels=moderation.WITHHOLD_REASON_LABELS,
             can_moderate=can(current_user, Permission.OPINION_MODERATE, decision),
+            can_respond=can(current_user, Permission.OPINION_ANSWER, decision),
+            responses=service.feedback_responses(decision),
+            response_counts=service.response_counts,
+            response_form=forms.get("response_form") or FeedbackResponseForm(formdata=None),
+            correction_forms=forms.get("correction_forms") or {},
+            response_corrections=[
+                c
+                for c in corrections.corrections_of(decision)
+                if c.record_type == "feedback_responses"
+            ],
             segments=segments,
             masked=mask_personal_data,
             mask_contact=mask_contact,
@@ -354,6 +368,18 @@ def _feedback_page(decision: Decision, *, errors=None, status: int = 200):
         ),
         status,
     )
+
+
+def _feedback_render(decision: Decision, **forms):
+    return lambda errors, status: _feedback_page(decision, errors=errors, status=status, **forms)
+
+
+def _ids() -> list[int]:
+    return [
+        int(v)
+        for v in request.form.getlist("ids")[:500]
+        if v.isascii() and v.isdigit() and len(v) < 10
+    ]
 
 
 @bp.get("/decisions/<int:decision_id>/feedback")
@@ -366,29 +392,66 @@ def decision_feedback(decision_id: int):
 @require(Permission.OPINION_MODERATE)
 def decision_feedback_moderate(decision_id: int):
     decision = decision_or_404(decision_id, Permission.OPINION_MODERATE)
-    ids = [
-        int(v)
-        for v in request.form.getlist("ids")[:500]
-        if v.isascii() and v.isdigit() and len(v) < 10
-    ]
-    items = service.feedback_of(decision, ids)
+    items = service.feedback_of(decision, _ids())
     action = request.form.get("action", "")
     reason = request.form.get("reason", "")
-    if not items:
-        return _feedback_page(
-            decision, errors=[RuleViolation("", _("Select at least one opinion."))], status=422
-        )
-    if action == "withhold" and reason not in {r.value for r in WithholdReason}:
-        return _feedback_page(
+    return submit(
+        lambda: service.moderate_feedback(items, action, reason=reason, **_who()),
+        render=_feedback_render(decision),
+        redirect_to=url_for("admin.decision_feedback", decision_id=decision.id),
+        message=_("%(n)d opinion(s) moderated.", n=len(items)),
+    )
+
+
+@bp.post("/decisions/<int:decision_id>/feedback/respond")
+@require(Permission.OPINION_ANSWER)
+def decision_feedback_respond(decision_id: int):
+    """PART-19b: one published response to the selected concerns, or to every unanswered
+    concern with the same text (``similar``)."""
+    decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
+    form = FeedbackResponseForm()
+    similar = request.form.get("similar", "")[:64]
+    if similar:
+        ids = [
+            i.id
+            for i in service.feedback_queue(decision)
+            if i.text_hash == similar and i.response_id is None
+        ]
+    else:
+        ids = _ids()
+    return submit(
+        lambda: service.respond_to_feedback(
             decision,
-            errors=[RuleViolation("", _("Choose why the opinion is not published."))],
-            status=422,
-        )
-    try:
-        count = service.moderate_feedback(items, action, reason=reason, **_who())
-    except RuleViolation as v:
-        db.session.rollback()
-        return _feedback_page(decision, errors=[v], status=422)
-    db.session.commit()
-    flash(_("%(n)d opinion(s) moderated.", n=count))
-    return redirect(url_for("admin.decision_feedback", decision_id=decision.id))
+            service.FeedbackResponseInput(body=form.body.data or "", item_ids=tuple(ids)),
+            **_who(),
+        ),
+        render=_feedback_render(decision, response_form=form),
+        redirect_to=url_for("admin.decision_feedback", decision_id=decision.id),
+        form=form,
+        message=_("The response is published."),
+    )
+
+
+@bp.post("/decisions/<int:decision_id>/feedback/responses/<int:response_id>/correct")
+@require(Permission.OPINION_ANSWER)
+def decision_feedback_response_correct(decision_id: int, response_id: int):
+    """A published response changes only as a correction, with its reason (PROC-39a)."""
+    decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
+    response = service.response_of(decision, response_id)
+    if response is None:
+        abort(404)
+    form = FeedbackResponseCorrectionForm()
+    return submit(
+        lambda: service.correct_feedback_response(
+            response,
+            form.body.data or "",
+            correction=form.correction_reason.data or None,
+            **_who(),
+        ),
+        render=_feedback_render(decision, correction_forms={response.id: form}),
+        redirect_to=url_for(
+            "admin.decision_feedback", decision_id=decision.id, _anchor=f"resp-{response.id}"
+        ),
+        form=form,
+        message=_("The correction is recorded and shown with the response."),
+    )

@@ -1,31 +1,37 @@
 """The opinion queue of a decision: moderation (approve / withhold, in bulk and by campaign
-group) and answers with adoption (PROC-20a, PART-15, A39).
+group), answers with adoption (PROC-20a, PART-15, A39), and opinions received offline
+(a letter, a 12345 hotline call, a contact point, a meeting: PART-6b/6c) entered for the citizen.
 
 Moderators (OPINION_MODERATE) see the raw text with personal data highlighted, the masked
 preview that will be published, and masked contacts. Undertaking staff (OPINION_ANSWER) see the
-masked text and record adoption and responses. Views are thin: parse, call
-``portal.services.moderation``, commit once, flash, redirect.
+masked text, record adoption and responses and enter offline opinions. Views are thin: parse,
+call ``portal.services.moderation`` / ``portal.services.opinions`` through ``submit`` (one
+commit, or 422 with the rule); the queue page only reads (its campaign groups are computed when
+an opinion is received).
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import bp
-from admin._helpers import actor, client_ip, decision_or_404
+from admin._helpers import decision_or_404, submit, who
+from admin.forms_opinions import OfflineOpinionForm
 from portal import clock, labels
 from portal.extensions import db
 from portal.models.opinion import Opinion
 from portal.permissions import Permission, can, require
 from portal.public._util import pages
-from portal.rules.consultation import OpinionStatus, WithholdReason
-from portal.rules.enums import AdoptionStatus
-from portal.rules.errors import RuleViolation
 from portal.rules.privacy import mask_contact, mask_personal_data, segments
 from portal.services import adoption, exports, moderation
+from portal.services import decisions as decision_service
+from portal.services import opinions as opinion_service
+from portal.services.opinions import AdoptionStatus, OpinionChannel, OpinionStatus
 
 ROUTE = "/decisions/<int:decision_id>/opinions"
 STATUS_LABELS = {
@@ -35,6 +41,7 @@ STATUS_LABELS = {
 }
 MAX_IDS = 500
 PER_PAGE = 50
+OFFLINE_RECEIPT_KEY = "offline_opinion_receipt"
 
 
 def _queue_decision(decision_id: int):
@@ -49,8 +56,6 @@ def _queue_decision(decision_id: int):
 
 
 def _render(decision, *, errors=None, status: int = 200):
-    moderation.refresh_groups(decision)  # derived data: group keys of new opinions
-    db.session.commit()
     status_filter = request.args.get("status", "")
     try:
         selected = OpinionStatus(status_filter) if status_filter else None
@@ -62,6 +67,7 @@ def _render(decision, *, errors=None, status: int = 200):
     opinions, total = moderation.queue_page(decision, selected, group_key, page, PER_PAGE)
     group_sizes = moderation.group_counts(decision)
     can_moderate = can(current_user, Permission.OPINION_MODERATE, decision)
+    report = adoption.report_of(decision)
     return (
         render_template(
             "admin/opinions/queue.html",
@@ -73,12 +79,15 @@ def _render(decision, *, errors=None, status: int = 200):
             status_labels=STATUS_LABELS,
             reason_labels=moderation.WITHHOLD_REASON_LABELS,
             adoption_labels=labels.ADOPTION,
+            channel_labels=labels.OPINION_CHANNEL,
+            online=OpinionChannel.ONLINE,
             adoptions=[a for a in AdoptionStatus if a is not AdoptionStatus.PENDING],
             selected=selected,
             group_key=group_key,
             can_moderate=can_moderate,
             can_answer=can(current_user, Permission.OPINION_ANSWER, decision),
             answer_templates=adoption.active_templates(decision.government_id),
+            report_published=bool(report and report.published_at),
             page=page,
             page_count=pages(total, PER_PAGE),
             total=total,
@@ -89,6 +98,10 @@ def _render(decision, *, errors=None, status: int = 200):
         ),
         status,
     )
+
+
+def _queue_render(decision):
+    return lambda errors, status: _render(decision, errors=errors, status=status)
 
 
 @bp.get(ROUTE)
@@ -102,37 +115,40 @@ def _ids() -> list[int]:
     return [int(v) for v in values[:MAX_IDS] if v.isascii() and v.isdigit() and len(v) < 10]
 
 
+def _targets(decision) -> list[Opinion]:
+    group_key = request.form.get("group", "")[:64]
+    if group_key:
+        return list(moderation.queue(decision, group_key=group_key))
+    return list(moderation.opinions_of(decision, _ids()))
+
+
+def _correction() -> str | None:
+    """The reason of a correction of a locked answer (the report is published), if given."""
+    reason = request.form.get("correction_reason", "").strip()
+    return reason[:5000] or None
+
+
 @bp.post(ROUTE + "/moderate")
 @require(Permission.OPINION_MODERATE)
 def decision_opinions_moderate(decision_id: int):
     decision = decision_or_404(decision_id, Permission.OPINION_MODERATE)
-    action = request.form.get("action", "")
-    reason = request.form.get("reason", "")
-    group_key = request.form.get("group", "")[:64]
-    if group_key:
-        targets = moderation.queue(decision, group_key=group_key)
-    else:
-        targets = moderation.opinions_of(decision, _ids())
-    if not targets:
-        return _render(
-            decision, errors=[RuleViolation("", _("Select at least one opinion."))], status=422
-        )
-    if action == "withhold" and reason not in {r.value for r in WithholdReason}:
-        return _render(
-            decision,
-            errors=[RuleViolation("", _("Choose why the opinion is not published."))],
-            status=422,
-        )
-    try:
-        count = moderation.moderate_opinions(
-            targets, action, reason=reason, actor=actor(), now=clock.now(), ip=client_ip()
-        )
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _render(decision, errors=[violation], status=422)
-    db.session.commit()
-    flash(_("%(n)d opinion(s) moderated.", n=count))
-    return redirect(url_for("admin.decision_opinions", decision_id=decision.id))
+    targets = _targets(decision)
+    action, reason = request.form.get("action", ""), request.form.get("reason", "")
+    return submit(
+        lambda: moderation.moderate_opinions(targets, action, reason=reason, **who()),
+        render=_queue_render(decision),
+        redirect_to=url_for("admin.decision_opinions", decision_id=decision.id),
+        message=_("%(n)d opinion(s) moderated.", n=len(targets)),
+    )
+
+
+def _answer_values(decision) -> tuple:
+    return adoption.answer_from_form(
+        decision.government_id,
+        request.form.get("adoption", ""),
+        request.form.get("response", ""),
+        request.form.get("template"),
+    )
 
 
 @bp.post(ROUTE + "/<int:opinion_id>/answer")
@@ -142,29 +158,21 @@ def decision_opinion_answer(decision_id: int, opinion_id: int):
     opinion = db.session.get(Opinion, opinion_id)
     if opinion is None or opinion.decision_id != decision.id:
         abort(404)
-    adoption_value, response = adoption.answer_from_form(
-        decision.government_id,
-        request.form.get("adoption", ""),
-        request.form.get("response", ""),
-        request.form.get("template"),
-    )
-    try:
-        moderation.answer_opinion(
+    adoption_value, response = _answer_values(decision)
+    return submit(
+        lambda: moderation.answer_opinion(
             opinion,
             adoption_value,
             response,
             theme=request.form.get("theme"),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-        )
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _render(decision, errors=[violation], status=422)
-    db.session.commit()
-    flash(_("Answer recorded."))
-    return redirect(
-        url_for("admin.decision_opinions", decision_id=decision.id, _anchor=f"op-{opinion.id}")
+            correction=_correction(),
+            **who(),
+        ),
+        render=_queue_render(decision),
+        redirect_to=url_for(
+            "admin.decision_opinions", decision_id=decision.id, _anchor=f"op-{opinion.id}"
+        ),
+        message=_("Answer recorded."),
     )
 
 
@@ -173,34 +181,107 @@ def decision_opinion_answer(decision_id: int, opinion_id: int):
 def decision_opinions_answer_bulk(decision_id: int):
     """One answer for the selected opinions or a whole group (campaigns, templates)."""
     decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
-    group_key = request.form.get("group", "")[:64]
-    if group_key:
-        targets = moderation.queue(decision, group_key=group_key)
-    else:
-        targets = moderation.opinions_of(decision, _ids())
-    adoption_value, response = adoption.answer_from_form(
-        decision.government_id,
-        request.form.get("adoption", ""),
-        request.form.get("response", ""),
-        request.form.get("template"),
-    )
+    targets = _targets(decision)
+    adoption_value, response = _answer_values(decision)
     theme = request.form.get("theme", "")
-    try:
-        count = moderation.answer_opinions(
+    return submit(
+        lambda: moderation.answer_opinions(
             targets,
             adoption_value,
             response,
             theme=theme if theme.strip() else None,
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
+            correction=_correction(),
+            **who(),
+        ),
+        render=_queue_render(decision),
+        redirect_to=url_for("admin.decision_opinions", decision_id=decision.id),
+        message=_("%(n)d opinion(s) answered.", n=len(targets)),
+    )
+
+
+# -- opinions received offline (PART-6b/6c) -------------------------------------------------------
+
+
+def _offline_page(decision, form, *, errors=None, status: int = 200):
+    consultation = decision_service.current_consultation(decision)
+    first_day, last_day = opinion_service.consultation_days(consultation)
+    return (
+        render_template(
+            "admin/opinions/offline.html",
+            decision=decision,
+            form=form,
+            consultation=consultation,
+            first_day=first_day,
+            last_day=last_day,
+            refusal=opinion_service.consultation_refusal(decision, clock.now()),
+            errors=errors or [],
+        ),
+        status,
+    )
+
+
+@bp.get(ROUTE + "/offline")
+@require(Permission.OPINION_ANSWER)
+def decision_opinion_offline(decision_id: int):
+    decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
+    form = OfflineOpinionForm(formdata=None)
+    form.submission_token.data = secrets.token_urlsafe(18)
+    form.received_on.data = clock.local_today()
+    return _offline_page(decision, form)
+
+
+@bp.post(ROUTE + "/offline")
+@require(Permission.OPINION_ANSWER)
+def decision_opinion_offline_enter(decision_id: int):
+    """Enter an opinion received offline through the same service as an online one."""
+    decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
+    form = OfflineOpinionForm()
+    token = (form.submission_token.data or "").strip()
+    key = f"offline:{token}" if token.isascii() and 16 <= len(token) <= 64 else None
+
+    def enter():
+        opinion = opinion_service.submit_opinion(
+            decision,
+            opinion_service.OpinionInput(
+                body=form.body.data or "",
+                clause=form.clause.data or "",
+                display_name=form.display_name.data or "",
+                publish_name_consent=bool(form.publish_name_consent.data),
+                contact_email=form.contact_email.data or "",
+                contact_phone=form.contact_phone.data or "",
+            ),
+            offline=opinion_service.OfflineReceipt(
+                channel=form.channel.data or "", received_on=form.received_on.data
+            ),
+            idempotency_key=key,
+            **who(),
         )
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _render(decision, errors=[violation], status=422)
-    db.session.commit()
-    flash(_("%(n)d opinion(s) answered.", n=count))
-    return redirect(url_for("admin.decision_opinions", decision_id=decision.id))
+        session[OFFLINE_RECEIPT_KEY] = opinion.receipt_code
+        return opinion
+
+    return submit(
+        enter,
+        render=lambda errors, status: _offline_page(decision, form, errors=errors, status=status),
+        redirect_to=url_for("admin.decision_opinion_offline_receipt", decision_id=decision.id),
+        form=form,
+        message=_("The opinion is entered; it awaits moderation like an online one."),
+    )
+
+
+@bp.get(ROUTE + "/offline/receipt")
+@require(Permission.OPINION_ANSWER)
+def decision_opinion_offline_receipt(decision_id: int):
+    """The receipt code to give the citizen (read out on the phone, or written in the reply)."""
+    decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
+    opinion = opinion_service.lookup_opinion(session.get(OFFLINE_RECEIPT_KEY))
+    if opinion is None or opinion.decision_id != decision.id:
+        return redirect(url_for("admin.decision_opinions", decision_id=decision.id))
+    return render_template(
+        "admin/opinions/offline_receipt.html",
+        decision=decision,
+        opinion=opinion,
+        channel_labels=labels.OPINION_CHANNEL,
+    )
 
 
 # -- the adoption report (PART-15b) and exports ---------------------------------------------------
@@ -235,20 +316,21 @@ def decision_opinion_report(decision_id: int):
 def decision_opinion_report_save(decision_id: int):
     decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
     summary = request.form.get("summary", "")
-    try:
-        adoption.save_summary(decision, summary, actor=actor(), now=clock.now(), ip=client_ip())
-        if request.form.get("action") == "publish":
-            adoption.publish_report(decision, actor=actor(), now=clock.now(), ip=client_ip())
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _render_report(decision, errors=[violation], status=422, summary=summary)
-    db.session.commit()
-    flash(
-        _("The adoption report is published.")
-        if request.form.get("action") == "publish"
-        else _("Summary saved.")
+    publish = request.form.get("action") == "publish"
+
+    def save():
+        adoption.save_summary(decision, summary, **who())
+        if publish:
+            adoption.publish_report(decision, **who())
+
+    return submit(
+        save,
+        render=lambda errors, status: _render_report(
+            decision, errors=errors, status=status, summary=summary
+        ),
+        redirect_to=url_for("admin.decision_opinion_report", decision_id=decision.id),
+        message=_("The adoption report is published.") if publish else _("Summary saved."),
     )
-    return redirect(url_for("admin.decision_opinion_report", decision_id=decision.id))
 
 
 EXPORT_KINDS = ("csv", "xlsx", "docx")
@@ -266,12 +348,14 @@ def _register_sheet(decision) -> exports.Sheet:
         _("Adoption"),
         _("Response"),
         _("Answered at"),
+        _("Received by"),
     ]
     rows = []
     for row in adoption.register_rows(decision):
         row[2] = str(STATUS_LABELS[row[2]])
         row[3] = str(moderation.WITHHOLD_REASON_LABELS[row[3]]) if row[3] else ""
         row[7] = str(labels.ADOPTION[row[7]])
+        row[10] = str(labels.OPINION_CHANNEL[row[10]])
         rows.append(row)
     return exports.Sheet(_("Opinions"), headers, rows)
 
@@ -374,22 +458,18 @@ def answer_templates():
 @require(Permission.OPINION_ANSWER)
 def answer_template_create():
     form = request.form
-    try:
-        adoption.create_template(
+    return submit(
+        lambda: adoption.create_template(
             current_user.government_id,
             form.get("title", ""),
             form.get("adoption", ""),
             form.get("text", ""),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
-        )
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _render_templates(errors=[violation], status=422, form=form)
-    db.session.commit()
-    flash(_("Template saved."))
-    return redirect(url_for("admin.answer_templates"))
+            **who(),
+        ),
+        render=lambda errors, status: _render_templates(errors=errors, status=status, form=form),
+        redirect_to=url_for("admin.answer_templates"),
+        message=_("Template saved."),
+    )
 
 
 @bp.post("/answer-templates/<int:template_id>/retire")
@@ -398,7 +478,9 @@ def answer_template_retire(template_id: int):
     template = adoption.template_of(current_user.government_id, template_id)
     if template is None:
         abort(404)
-    adoption.retire_template(template, actor=actor(), now=clock.now(), ip=client_ip())
-    db.session.commit()
-    flash(_("Template removed."))
-    return redirect(url_for("admin.answer_templates"))
+    return submit(
+        lambda: adoption.retire_template(template, **who()),
+        render=lambda errors, status: _render_templates(errors=errors, status=status),
+        redirect_to=url_for("admin.answer_templates"),
+        message=_("Template removed."),
+    )

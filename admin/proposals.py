@@ -7,20 +7,21 @@ links the decision item it led to, and exports the register. A department's staf
 
 Contacts are masked; the office and the studying unit may reveal them, which is audited. The
 exports never contain contact details (see ``register_sheet``). Views are thin: parse, call
-``portal.services.proposals``, commit once, flash, redirect.
+``portal.services.proposals`` through ``submit`` (one commit, or 422 with the rule). The export
+is audited, so it is a POST (no write on GET).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import bp
-from admin._helpers import actor, client_ip
-from portal import clock, labels
+from admin._helpers import submit, who
+from portal import clock, labels, transaction
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.decision import Decision
@@ -28,7 +29,6 @@ from portal.models.org import Department, Government
 from portal.models.proposal import Proposal, ProposalKind, ProposalOutcome, ProposalStatus
 from portal.permissions import Permission, can, permissions_of
 from portal.public._util import page_args, pages
-from portal.rules.errors import RuleViolation
 from portal.rules.privacy import mask_contact
 from portal.services import exports
 from portal.services import proposals as svc
@@ -160,29 +160,21 @@ def register_sheet(proposals: list[Proposal], now) -> exports.Sheet:
     return exports.Sheet(title=_("Proposals"), headers=headers, rows=rows)
 
 
-@bp.get("/proposals/export/<fmt>")
+@bp.post("/proposals/export/<fmt>")
 def proposal_export(fmt: str):
+    """The register as CSV or XLSX (filters from the query string). Audited, hence a POST."""
     _register_user()
     if not can(current_user, Permission.PROPOSAL_MANAGE):
         abort(403)
     if fmt not in ("csv", "xlsx"):
         abort(404)
     now = clock.now()
-    items, _total = svc.register(current_user, now=now, page=1, per_page=EXPORT_LIMIT, **_filters())
+    filters = _filters()
+    items = transaction.run(
+        lambda: svc.export_register(current_user, fmt=fmt, limit=EXPORT_LIMIT, **filters, **who())
+    )
     sheet = register_sheet(items, now)
     data = exports.to_csv(sheet) if fmt == "csv" else exports.to_xlsx([sheet])
-    from portal.services import audit
-
-    audit.record(
-        "proposal.export",
-        actor=actor(),
-        now=now,
-        object_type="proposals",
-        government_id=current_user.government_id,
-        details={"format": fmt, "rows": len(items)},
-        ip=client_ip(),
-    )
-    db.session.commit()
     name = f"{_('Proposals')}-{clock.local_today().isoformat()}.{fmt}"
     return exports.download(data, name, fmt)
 
@@ -233,15 +225,14 @@ def proposal_show(proposal_id: int):
 
 
 def _act(proposal: Proposal, fn, message: str):
-    """Run one service action, commit, flash and go back to the proposal; 422 on a problem."""
-    try:
-        fn()
-    except RuleViolation as violation:
-        db.session.rollback()
-        return _render(proposal, errors=[violation], status=422)
-    db.session.commit()
-    flash(message)
-    return redirect(url_for("admin.proposal_show", proposal_id=proposal.id))
+    """Run one service action through the one write path and go back to the proposal; 422
+    with the rule on a refusal."""
+    return submit(
+        fn,
+        render=lambda errors, status: _render(proposal, errors=errors, status=status),
+        redirect_to=url_for("admin.proposal_show", proposal_id=proposal.id),
+        message=message,
+    )
 
 
 def _int_field(name: str) -> int | None:
@@ -262,9 +253,7 @@ def proposal_route(proposal_id: int):
             proposal,
             unit,
             request.form.get("note", ""),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
+            **who(),
         ),
         _("The proposal is routed to the unit."),
     )
@@ -277,7 +266,7 @@ def proposal_study(proposal_id: int):
         abort(403)
     return _act(
         proposal,
-        lambda: svc.start_study(proposal, actor=actor(), now=clock.now(), ip=client_ip()),
+        lambda: svc.start_study(proposal, **who()),
         _("The study has started."),
     )
 
@@ -292,9 +281,7 @@ def proposal_conclusion(proposal_id: int):
         lambda: svc.record_conclusion(
             proposal,
             request.form.get("conclusion", ""),
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
+            **who(),
         ),
         _("The study conclusion is recorded."),
     )
@@ -322,9 +309,7 @@ def proposal_answer(proposal_id: int):
             request.form.get("reply", ""),
             catalog_year=_int_field("catalog_year"),
             decision=decision,
-            actor=actor(),
-            now=clock.now(),
-            ip=client_ip(),
+            **who(),
         ),
         _("The answer is recorded and sent to the proposer."),
     )
@@ -338,9 +323,7 @@ def proposal_link(proposal_id: int):
     decision = _decision_field(proposal)
     return _act(
         proposal,
-        lambda: svc.link_decision(
-            proposal, decision, actor=actor(), now=clock.now(), ip=client_ip()
-        ),
+        lambda: svc.link_decision(proposal, decision, **who()),
         _("The decision item is linked."),
     )
 
@@ -351,7 +334,6 @@ def proposal_contact(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     if not (svc.can_study(current_user, proposal) or svc.can_manage(current_user, proposal)):
         abort(403)
-    svc.reveal_contact(proposal, actor=actor(), now=clock.now(), ip=client_ip())
-    db.session.commit()
+    transaction.run(lambda: svc.reveal_contact(proposal, **who()))
     body, status = _render(proposal, show_contact=True)
     return body, status, {"Cache-Control": "no-store"}

@@ -35,11 +35,12 @@ def create_app(config: Config | dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_security(app)
 
-    from portal import errors, i18n, jinja
+    from portal import errors, i18n, jinja, readonly
 
     i18n.init_app(app)
     jinja.init_app(app)
     errors.init_app(app)
+    readonly.init_app(app)  # no write on GET/HEAD
 
     from portal.cli import portal_cli
 

@@ -31,8 +31,56 @@ FEEDBACK = [
 ]
 
 
-@records.seeding()
+RESPONSE = (
+    "关于补偿标准和安置办法：市文物局正会同红山区人民政府制定遗址保护范围内群众生产生活补偿办法，"
+    "预计2026年12月底前公开征求意见。关于游客服务中心：已纳入本次后评估和规划调整研究，"
+    "欢迎继续通过本栏目或12345热线提出意见。"
+)
+RESPONSE_CORRECTED = RESPONSE.replace("2026年12月底前", "2027年1月底前")
+RESPONSE_CORRECTION = "补偿办法的起草时间调整，更正预计公开征求意见的时间。"
+
+
 def seed_demo_evaluation(now: datetime) -> int:
+    """The evaluation and its feedback, then the government's response to the published
+    concerns (PART-19b), corrected once with its reason (shown on the dossier)."""
+    rows = _seed_evaluation(now)
+    if rows:
+        with records.checked():  # the response and its correction, recorded like real ones
+            _seed_response(now)
+    return rows
+
+
+def _seed_response(now: datetime) -> None:
+    """Through the services, as the undertaking staff: a response and its correction (a
+    correction is recorded only outside the seeding mode)."""
+    decision = db.session.scalar(sa.select(Decision).where(Decision.title == TITLE))
+    staff = db.session.scalar(sa.select(User).where(User.username == "undertaker"))
+    published = db.session.scalars(
+        sa.select(PublicFeedback.id).where(
+            PublicFeedback.decision_id == decision.id,
+            PublicFeedback.status == service.FeedbackStatus.PUBLISHED,
+        )
+    ).all()
+    if staff is None or not published:
+        return
+    response = service.respond_to_feedback(
+        decision,
+        service.FeedbackResponseInput(body=RESPONSE, item_ids=tuple(published)),
+        actor=staff,
+        now=now - timedelta(days=2),
+    )
+    service.correct_feedback_response(
+        response,
+        RESPONSE_CORRECTED,
+        correction=RESPONSE_CORRECTION,
+        actor=staff,
+        now=now - timedelta(days=1),
+    )
+    db.session.commit()
+
+
+@records.seeding()
+def _seed_evaluation(now: datetime) -> int:
     decision = db.session.scalar(sa.select(Decision).where(Decision.title == TITLE))
     if decision is None or db.session.scalar(
         sa.select(Evaluation.id).where(Evaluation.decision_id == decision.id)

@@ -16,11 +16,15 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models.opinion import Opinion
 from portal.models.user import User
-from portal.rules.consultation import WithholdReason
-from portal.rules.enums import AdoptionStatus
 from portal.services import audit, moderation, records
 from portal.services import decisions as decision_service
-from portal.services.opinions import PRIVACY_NOTICE_VERSION, clean_text, new_receipt_code
+from portal.services.opinions import (
+    PRIVACY_NOTICE_VERSION,
+    AdoptionStatus,
+    WithholdReason,
+    clean_text,
+    new_receipt_code,
+)
 
 CAMPAIGN = "强烈反对在我们小区旁边设置垃圾中转站，请重新选址，保障居民的生活环境和身体健康！"
 
@@ -225,6 +229,7 @@ def _new_opinion(
         submitted_at=submitted,
         content_hash=hashlib.sha256(f"demo:{consultation.id}:{index}:{body}".encode()).hexdigest(),
     )
+    moderation.assign_group(opinion)  # on submission, as the service does
     db.session.add(opinion)
     db.session.flush()
     audit.record(
@@ -237,11 +242,81 @@ def _new_opinion(
     return opinion
 
 
+# The participation channels of PART-6b/6c shown on the public "ways to take part" pages.
+CHANNELS: dict[str, list[dict]] = {
+    "chifeng": [
+        {
+            "kind": "hotline_12345",
+            "name": "赤峰市12345政务服务便民热线",
+            "phone": "12345",
+            "hours": "全天24小时",
+            "description": "可对正在征求意见的重大行政决策事项提出意见建议，"
+            "热线工作人员记录后转交决策承办单位录入，并告知回执码。",
+        },
+        {
+            "kind": "open_day",
+            "name": "赤峰市人民政府开放日",
+            "address": "赤峰市人民政府（松山区玉龙大街）",
+            "hours": "每月第二个星期五上午，提前3个工作日报名",
+            "phone": "0476-8331234",
+            "description": "开放日当天可了解正在办理的重大行政决策事项，并当面提出意见建议。",
+        },
+        {
+            "kind": "new_media",
+            "name": "“赤峰发布”政务新媒体",
+            "url": "https://www.chifeng.gov.cn/",
+            "description": "决策草案征求意见公告同步在政务新媒体发布，可留言提出意见。",
+        },
+        {
+            "kind": "contact_point",
+            "name": "赤峰市政务服务中心政府信息公开查阅点",
+            "address": "赤峰市松山区玉龙大街政务服务中心一楼",
+            "hours": "工作日 9:00—12:00，13:30—17:00",
+            "phone": "0476-8331234",
+            "description": "可查阅决策草案及其说明，现场填写意见建议表。",
+        },
+    ],
+    "hongshan": [
+        {
+            "kind": "contact_point",
+            "name": "红山区政务服务中心信息公开查询区",
+            "address": "赤峰市红山区政务服务中心二楼",
+            "hours": "工作日 9:00—17:00",
+            "phone": "0476-8221234",
+        },
+    ],
+}
+
+
+def seed_demo_channels(now: datetime) -> int:
+    """The demo governments' participation channels (once), through the service (audited)."""
+    from portal.models.channel import ParticipationChannel
+    from portal.models.org import Government
+    from portal.services import channels
+
+    if db.session.scalar(sa.select(ParticipationChannel.id).limit(1)):
+        return 0
+    added = 0
+    for slug, rows in CHANNELS.items():
+        government = db.session.scalar(sa.select(Government).where(Government.slug == slug))
+        if government is None:
+            continue
+        for i, row in enumerate(rows):
+            channels.add_channel(
+                government, channels.ChannelInput(**row, sort_order=i), actor="demo", now=now
+            )
+            added += 1
+    return added
+
+
 @records.seeding()
 def seed_demo_opinions(now: datetime) -> int:
     """Add the demo opinions (once): every moderation and adoption state on the open consultation
     that closes soonest, and the answered opinions with a published adoption report on the
-    published preschool plan. Returns how many opinions were added."""
+    published preschool plan. Returns how many opinions were added. The participation channels
+    (PART-6b/6c) come with them."""
+    seed_demo_channels(now)
+    db.session.commit()
     consultations = decision_service.open_consultations(now, limit=5)
     if not consultations:
         return 0
@@ -272,7 +347,6 @@ def seed_demo_opinions(now: datetime) -> int:
                 )
         elif action == "withhold":
             moderation.withhold_opinion(opinion, code, actor=moderator, now=later)
-    moderation.refresh_groups(consultation.decision)
     if moderator is not None and answerer is not None:
         for other in consultations[1:]:
             added += _seed_few(other, moderator, answerer, now)

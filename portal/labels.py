@@ -609,6 +609,8 @@ RECORD_GROUP = {
     RecordGroup.EXECUTION: _l("Execution"),
     RecordGroup.CHANGE: _l("Change of the decision"),
     RecordGroup.ARCHIVE: _l("Archive"),
+    RecordGroup.OPINION_ANSWER: _l("Answer to a public opinion"),
+    RecordGroup.FEEDBACK_RESPONSE: _l("Response to public concerns"),
 }
 FLAG = {
     "non_disclosable": _l("Not to be disclosed according to law (A7)"),
@@ -676,6 +678,9 @@ FIELD = {
     "recused": _l("Recused"),
     "level": _l("Overall risk level"),
     "recommendation": _l("Recommendation"),
+    "response": _l("Response"),
+    "theme": _l("Theme"),
+    "body": _l("Text"),
 }
 # RISK-12b
 PLAC_REVIEW_RESULT = {
@@ -730,3 +735,27 @@ def value_text(value) -> str:
         except ValueError:
             return value
     return label_of(value)
+
+
+# -- opinions received offline, participation channels (issue 11, PART-6b/6c) --------------------
+
+from portal.models.channel import ChannelKind  # noqa: E402
+from portal.rules.consultation import OpinionChannel  # noqa: E402
+
+OPINION_CHANNEL = {
+    OpinionChannel.ONLINE: _l("Online"),
+    OpinionChannel.LETTER: _l("Letter"),
+    OpinionChannel.EMAIL: _l("E-mail"),
+    OpinionChannel.TELEPHONE: _l("Telephone"),
+    OpinionChannel.HOTLINE_12345: _l("12345 citizen service hotline"),
+    OpinionChannel.CONTACT_POINT: _l("Public participation contact point"),
+    OpinionChannel.MEETING: _l("In person (meeting, visit or open day)"),
+}
+CHANNEL_KIND = {
+    ChannelKind.HOTLINE_12345: _l("12345 citizen service hotline"),
+    ChannelKind.OPEN_DAY: _l("Government open days"),
+    ChannelKind.NEW_MEDIA: _l("Government new media"),
+    ChannelKind.CONTACT_POINT: _l("Public participation contact points"),
+    ChannelKind.OTHER: _l("Other ways to take part"),
+}
+_BY_VALUE.update({str(k): v for k, v in ADOPTION.items()})

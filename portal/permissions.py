@@ -56,6 +56,8 @@ class Permission(StrEnum):
     EXPERT_PERSONAL_DATA_VIEW = "expert_personal_data_view"
     # A7, A17, A42: the government office confirms a change of a gate-switching flag
     FLAG_CONFIRM = "flag_confirm"
+    # PART-6b/6c: the government office keeps its public participation channels (issue 11)
+    CHANNELS_MANAGE = "channels_manage"
 
 
 P = Permission
@@ -114,6 +116,11 @@ ROLE_PERMISSIONS[Role.SUPERVISION_OFFICER] = ROLE_PERMISSIONS[Role.SUPERVISION_O
 # they need participants' contacts and ID numbers in full (others see them masked).
 for _role in (Role.GOVERNMENT_OFFICE, Role.UNDERTAKING_STAFF):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {P.HEARING_MANAGE, P.HEARING_CONTACT_VIEW}
+# Issue 11: the government office keeps the hotline, open days, new media and contact points it
+# publishes (PART-6b/6c; PART-3a: the office guides public participation).
+ROLE_PERMISSIONS[Role.GOVERNMENT_OFFICE] = ROLE_PERMISSIONS[Role.GOVERNMENT_OFFICE] | {
+    P.CHANNELS_MANAGE
+}
 
 
 def permissions_of(user: Any) -> frozenset[Permission]:

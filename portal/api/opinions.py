@@ -1,17 +1,19 @@
 """GET and POST /api/v1/decisions/<id>/opinions and GET /api/v1/opinions/status (public
-contract)."""
+contract). The submission goes through ``portal.transaction.run``; a refusal is the contract's
+error object (409 with the rule when the consultation does not take opinions, 422 naming the
+field)."""
 
 from __future__ import annotations
 
 from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock, labels
+from portal import clock, labels, transaction
 from portal.api import bp
 from portal.api._common import submission_payload
 from portal.api._json import cached_json, envelope, iso
 from portal.errors import json_error
-from portal.extensions import client_address, db, limiter
+from portal.extensions import client_address, limiter
 from portal.public._util import page_args
 from portal.public.cache import cached_page
 from portal.rules.errors import N_, RuleViolation
@@ -89,19 +91,18 @@ def opinion_create(decision_id: int):
     )
     key = request.headers.get("Idempotency-Key")
     try:
-        opinion = opinion_service.submit_opinion(
-            decision, data, now=clock.now(), idempotency_key=key, ip=client_address()
+        opinion = transaction.run(
+            lambda: opinion_service.submit_opinion(
+                decision, data, now=clock.now(), idempotency_key=key, ip=client_address()
+            )
         )
-        db.session.commit()
     except RuleViolation as v:
-        db.session.rollback()
         message = labels.violation_text(v)
         if v.rule:
             return json_error(409, message, code="consultation_closed", rule=v.rule)
         field = "Idempotency-Key" if v.field == "idempotency_key" else (v.field or "body")
         return json_error(422, message, fields={field: message})
     except IntegrityError:  # a concurrent retry with the same key won the race
-        db.session.rollback()
         first = opinion_service.opinion_by_idempotency_key(key.strip()) if key else None
         if first is None:
             raise

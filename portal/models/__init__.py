@@ -10,6 +10,7 @@ from portal.models.catalog import (
     CatalogStatus,
     CatalogSubmission,
 )
+from portal.models.channel import ChannelKind, ParticipationChannel  # issue 11: PART-6b/6c
 from portal.models.consultation import Consultation
 from portal.models.correction import Correction, FlagRequest, FlagRequestStatus
 from portal.models.decision import Decision, DecisionSource, ProcedureStep
@@ -19,6 +20,7 @@ from portal.models.drafting import Dispute, DraftingMode, DraftingRecord, UnitCo
 from portal.models.evaluation import (
     Evaluation,
     EvaluationTeamMember,
+    FeedbackResponse,
     PublicFeedback,
     TriggerReview,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "CatalogEntry",
     "CatalogStatus",
     "CatalogSubmission",
+    "ChannelKind",  # issue 11
     "Consultation",
     "Correction",
     "Decision",
@@ -96,6 +99,7 @@ __all__ = [
     "ExpertReview",
     "ExpertSelection",
     "ExpertSelectionPick",
+    "FeedbackResponse",  # issue 11
     "FlagRequest",
     "FlagRequestStatus",
     "Government",
@@ -114,6 +118,7 @@ __all__ = [
     "OpinionReport",
     "OutboxMessage",
     "ParticipationActivity",
+    "ParticipationChannel",  # issue 11
     "PartyReport",
     "ProcedureStep",
     "Proposal",

@@ -182,9 +182,40 @@ class PublicFeedback(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     ip_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    # Similar concerns together: the normalised text's hash, set on submission.
+    text_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", index=True)
+    # PART-19b: the government's published response to this concern (one response may answer
+    # several similar items).
+    response_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("feedback_responses.id"), index=True
+    )
 
     decision: Mapped[Decision] = relationship()
     evaluation: Mapped[Evaluation | None] = relationship()
+    response: Mapped[FeedbackResponse | None] = relationship(back_populates="items")
 
     def __repr__(self) -> str:
         return f"<PublicFeedback {self.id} {self.receipt_code} on decision {self.decision_id}>"
+
+
+class FeedbackResponse(db.Model):
+    """PART-19b: the undertaking unit's published response to public concerns about a decision
+    in execution. It answers one feedback item or several similar ones; it is public from the
+    moment it is recorded, so a change is a correction (with its reason, shown on the dossier).
+    Never holds a contact or a name of the people who wrote in."""
+
+    __tablename__ = "feedback_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    decision: Mapped[Decision] = relationship()
+    items: Mapped[list[PublicFeedback]] = relationship(
+        back_populates="response", order_by="PublicFeedback.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<FeedbackResponse {self.id} on decision {self.decision_id}>"

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models.consultation import Consultation
 from portal.models.decision import Decision
 from portal.models.types import StrEnumType, UTCDateTime, utcnow
-from portal.rules.consultation import OpinionStatus, WithholdReason
+from portal.rules.consultation import OpinionChannel, OpinionStatus, WithholdReason
 from portal.rules.enums import AdoptionStatus
 
 
@@ -27,6 +27,8 @@ class Opinion(db.Model):
         sa.Index("ix_opinions_public", "decision_id", "status", "submitted_at", "id"),
         # Covers the adoption report's counts by adoption and theme (no table rows are read).
         sa.Index("ix_opinions_report", "decision_id", "status", "adoption", "theme", "clause"),
+        # Campaign grouping at submission: the opinions of a decision with the same text.
+        sa.Index("ix_opinions_text_hash", "decision_id", "text_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +65,16 @@ class Opinion(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Campaign grouping: identical and near-identical opinions share a key within a decision.
     group_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", index=True)
+    # The normalised text's hash (``portal.services.moderation.text_hash``), set on submission:
+    # the queue groups campaigns by it without computing anything when it is viewed.
+    text_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # How it reached the unit (PART-6b/6c): the portal, or a letter, call, contact point or
+    # meeting entered by staff (who and when; the citizen gets the same receipt code).
+    channel: Mapped[OpinionChannel] = mapped_column(
+        StrEnumType(OpinionChannel, 20), default=OpinionChannel.ONLINE, server_default="online"
+    )
+    entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The theme staff file the opinion under in the adoption report (PART-15b); '' = its clause.
     theme: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     # Contact details were deleted after the retention period (security.md, PIPL art. 19).

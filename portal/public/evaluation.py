@@ -1,7 +1,8 @@
 """Public feedback on a decision: the post-evaluation call for input (EVAL-9b) and feedback on
 a decision in execution (PROC-42b), moderated like opinions; the published feedback
-(anonymised, A39); and the data of the dossier's implementation and evaluation sections
-(PART-20a, A31), supplied to the partial templates by Jinja globals."""
+(anonymised, A39) with the government's responses to it (PART-19b); and the data of the
+dossier's implementation and evaluation sections (PART-20a, A31), supplied to the partial
+templates by Jinja globals. A submission goes through ``portal.transaction.run``."""
 
 from __future__ import annotations
 
@@ -11,19 +12,19 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock, labels
-from portal.extensions import client_address, db, limiter
+from portal import clock, labels, transaction
+from portal.extensions import client_address, limiter
 from portal.public import bp
 from portal.public._util import page_args, pages
 from portal.public.cache import cached_page
 from portal.public.opinions import OpinionForm
-from portal.rules.consultation import OpinionStatus
 from portal.rules.errors import RuleViolation
+from portal.services import corrections, moderation
 from portal.services import decisions as decision_service
 from portal.services import evaluation as service
-from portal.services import moderation
 from portal.services import opinions as opinion_helpers
 from portal.services import supervision as supervision_service
+from portal.services.evaluation import FeedbackStatus as OpinionStatus
 
 RECEIPT_SESSION_KEY = "feedback_receipt"
 STATUS_LABELS = {
@@ -67,6 +68,7 @@ def evaluation_dossier(decision) -> dict:
         "feedback_open": window.open,
         "published": published,
         "decided": decided[0] if decided else None,
+        "responses": service.feedback_responses(decision)[:3],  # PART-19b, the latest
     }
 
 
@@ -128,20 +130,20 @@ def feedback_new(decision_id: int):
         contact_phone=form.contact_phone.data or "",
     )
     try:
-        item = service.submit_feedback(
-            decision, data, now=clock.now(), idempotency_key=key, ip=client_address()
+        code = transaction.run(
+            lambda: (
+                service.submit_feedback(
+                    decision, data, now=clock.now(), idempotency_key=key, ip=client_address()
+                ).receipt_code
+            )
         )
-        code = item.receipt_code
-        db.session.commit()
     except RuleViolation as v:
-        db.session.rollback()
         if v.rule:
             return _closed_page(decision, v)
         return _form_page(
             decision, window, form, {v.field or "body": labels.violation_text(v)}, 422
         )
     except IntegrityError:
-        db.session.rollback()
         first = service.feedback_by_idempotency_key(key) if key else None
         if first is None:
             raise
@@ -203,6 +205,11 @@ def decision_feedback_list(decision_id: int):
         "public/evaluation_feedback_list.html",
         decision=decision,
         items=items,
+        responses=service.feedback_responses(decision),
+        response_counts=service.response_counts,
+        corrections=[
+            c for c in corrections.public_corrections(decision) if c.group == "feedback_response"
+        ],
         total=total,
         page=page,
         page_count=pages(total, per_page),

@@ -62,6 +62,7 @@ KIND_LABELS = {
     "implementation_update": _l("Implementation update"),
     "catalog_published": _l("Catalog published"),
     "catalog_adjusted": _l("Catalog adjusted"),
+    "feedback_response": _l("Response to public concerns"),
 }
 
 ET.register_namespace("", ATOM)
@@ -405,6 +406,48 @@ def catalog_events(scope: Scope, now: datetime) -> list[Entry]:
     return entries
 
 
+def feedback_responses(scope: Scope, now: datetime) -> list[Entry]:
+    """PART-19b: the government's responses to public concerns during execution (the response
+    text only: never who wrote in). A correction updates the entry."""
+    from portal.models.correction import Correction
+    from portal.models.evaluation import FeedbackResponse
+
+    query = scope.decisions(sa.select(FeedbackResponse), FeedbackResponse.decision_id).where(
+        FeedbackResponse.published_at <= now
+    )
+    rows = db.session.scalars(
+        query.order_by(FeedbackResponse.published_at.desc(), FeedbackResponse.id.desc()).limit(
+            MAX_ENTRIES
+        )
+    ).all()
+    if not rows:
+        return []
+    corrected = dict(
+        db.session.execute(
+            sa.select(Correction.record_id, sa.func.max(Correction.created_at))
+            .where(
+                Correction.record_type == "feedback_responses",
+                Correction.record_id.in_([r.id for r in rows]),
+                Correction.created_at <= now,
+            )
+            .group_by(Correction.record_id)
+        ).all()
+    )
+    titles = _decision_titles({r.decision_id for r in rows})
+    return [
+        Entry(
+            key=f"feedback-response/{r.id}",
+            kind="feedback_response",
+            title=_("Response to public concerns: %(title)s", title=titles.get(r.decision_id, "")),
+            summary=clip(r.body),
+            path=f"/decisions/{r.decision_id}/feedback#resp-{r.id}",
+            published=r.published_at,
+            updated=max(r.published_at, corrected.get(r.id) or r.published_at),
+        )
+        for r in rows
+    ]
+
+
 SOURCES: list[Callable[[Scope, datetime], list[Entry]]] = [
     consultations_opened,
     decisions_published,
@@ -413,6 +456,7 @@ SOURCES: list[Callable[[Scope, datetime], list[Entry]]] = [
     hearing_events,
     implementation_updates,
     catalog_events,
+    feedback_responses,  # issue 11, PART-19b
 ]
 
 

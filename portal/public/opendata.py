@@ -48,9 +48,9 @@ from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.public import bp
 from portal.public.cache import cached_page
-from portal.rules.consultation import OpinionStatus
 from portal.services import decisions as decision_service
 from portal.services.exports import neutralise
+from portal.services.opinions import OpinionStatus
 
 BATCH = 500
 
@@ -256,6 +256,7 @@ def opinion_rows() -> Iterator[dict]:
                 "adoption": str(op.adoption),
                 "response": op.response or None,
                 "url": f"/decisions/{op.decision_id}/opinions#opinion-{op.id}",
+                "channel": str(op.channel),
             }
         last_id = batch[-1].id
 
@@ -490,6 +491,15 @@ DATASETS: dict[str, Dataset] = {
                 ),
                 Field("response", "string", _l("The undertaking unit's answer.")),
                 URL,
+                Field(
+                    "channel",
+                    "code",
+                    _l(
+                        "How the opinion reached the undertaking unit: online, or received "
+                        "offline and entered by staff (PART-6b/6c)."
+                    ),
+                    _codes(labels.OPINION_CHANNEL),
+                ),
             ),
             opinion_rows,
             opinion_state,

@@ -1,4 +1,8 @@
-"""Submitting an opinion to an open consultation, its receipt, and the status lookup."""
+"""Submitting an opinion to an open consultation, its receipt, and the status lookup.
+
+The submission goes through ``portal.transaction.run`` (one commit, or a rollback): a refusal
+re-renders the form with 422 (a field problem) or the closed page with 409 (PROC-16a/17b).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from portal import clock, labels
-from portal.extensions import client_address, db, limiter
+from portal import clock, labels, transaction
+from portal.extensions import client_address, limiter
 from portal.public import bp
 from portal.public._util import enum_arg, page_args, pages
 from portal.public.cache import cached_page
-from portal.rules.consultation import OpinionStatus, check_opinion_window
-from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import RuleViolation
 from portal.services import decisions as decision_service
 from portal.services import moderation
 from portal.services import opinions as opinion_service
+from portal.services.opinions import AdoptionStatus, OpinionChannel, OpinionStatus
 
 RECEIPT_SESSION_KEY = "opinion_receipt"
 STATUS_LABELS = {
@@ -46,16 +49,8 @@ class OpinionForm(FlaskForm):
 
 def _consultation_or_409(decision):
     consultation = decision_service.current_consultation(decision)
-    try:
-        check_opinion_window(
-            non_disclosable=decision.non_disclosable,
-            opens_at=consultation.opens_at if consultation else None,
-            closes_at=consultation.closes_at if consultation else None,
-            now=clock.now(),
-        )
-    except RuleViolation as v:
-        return consultation, _closed_page(decision, v)
-    return consultation, None
+    refusal = opinion_service.consultation_refusal(decision, clock.now())
+    return consultation, (_closed_page(decision, refusal) if refusal else None)
 
 
 def _closed_page(decision, violation: RuleViolation):
@@ -118,19 +113,19 @@ def opinion_new(decision_id: int):
         contact_phone=form.contact_phone.data or "",
     )
     try:
-        opinion = opinion_service.submit_opinion(
-            decision, data, now=clock.now(), idempotency_key=key, ip=client_address()
+        code = transaction.run(
+            lambda: (
+                opinion_service.submit_opinion(
+                    decision, data, now=clock.now(), idempotency_key=key, ip=client_address()
+                ).receipt_code
+            )
         )
-        code = opinion.receipt_code
-        db.session.commit()
     except RuleViolation as v:
-        db.session.rollback()
         if v.rule:
             return _closed_page(decision, v)
         errors = {v.field or "body": labels.violation_text(v)}
         return _form_page(decision, consultation, form, errors, 422)
     except IntegrityError:  # the same form sent twice at once: answer with the first receipt
-        db.session.rollback()
         first = opinion_service.opinion_by_idempotency_key(key) if key else None
         if first is None:
             raise
@@ -207,4 +202,6 @@ def decision_opinions(decision_id: int):
         public_name=moderation.public_name,
         theme=theme,
         adoption=adoption,
+        channel_labels=labels.OPINION_CHANNEL,
+        online=OpinionChannel.ONLINE,
     )

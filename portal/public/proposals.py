@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from portal import clock, labels
+from portal import clock, labels, transaction
 from portal.extensions import client_address, db, limiter
 from portal.models.org import Government
 from portal.models.proposal import ProposerType
@@ -138,16 +138,16 @@ def proposal_new():
     token = (form.submission_token.data or "").strip()
     key = f"form:{token}" if token.isascii() and 16 <= len(token) <= 64 else None
     try:
-        proposal = proposal_service.submit_proposal(
-            government, data, now=clock.now(), idempotency_key=key, ip=client_address()
+        code = transaction.run(
+            lambda: (
+                proposal_service.submit_proposal(
+                    government, data, now=clock.now(), idempotency_key=key, ip=client_address()
+                ).receipt_code
+            )
         )
-        code = proposal.receipt_code
-        db.session.commit()
     except RuleViolation as v:
-        db.session.rollback()
         return _form_page(form, {v.field or "content": problem_text(v)}, 422)
     except IntegrityError:  # the same form sent twice at once: answer with the first receipt
-        db.session.rollback()
         first = proposal_service.proposal_by_idempotency_key(key) if key else None
         if first is None:
             raise

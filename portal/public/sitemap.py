@@ -29,8 +29,8 @@ from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.public import bp
 from portal.public.cache import cached_page
-from portal.rules.consultation import OpinionStatus
 from portal.services import decisions as decision_service
+from portal.services.opinions import OpinionStatus
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 STATIC_PAGES = (
@@ -43,6 +43,7 @@ STATIC_PAGES = (
     "/proposals/new",
     "/privacy",
     "/accessibility",
+    "/participate",
 )
 ROBOTS_DISALLOW = ("/admin/", "/search", "/opinions/status", "/registrations/status")
 
@@ -85,6 +86,10 @@ def urls(now: datetime) -> list[tuple[str, datetime | None]]:
                     last_modified([with_opinions[d.id]], now=now),
                 )
             )
+    from portal.services.channels import governments
+
+    for g in governments():  # PART-6b/6c: each government's ways to take part
+        items.append((f"/governments/{g.slug}/participation", None))
     for c in db.session.scalars(public_catalogs_query()):
         items.append(
             (f"/catalogs/{c.government.slug}/{c.year}", last_modified(catalog_times(c), now=now))

@@ -6,10 +6,10 @@ Pure: no Flask, no SQLAlchemy. The service passes the consultation window and th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.errors import N_, RuleViolation, input_error
 
 
 class OpinionStatus(StrEnum):
@@ -29,6 +29,26 @@ class WithholdReason(StrEnum):
     PERSONAL_DATA = "personal_data"
     ADVERTISING = "advertising"
     OTHER = "other"
+
+
+class OpinionChannel(StrEnum):
+    """How an opinion reached the undertaking unit (PART-6b/6c, PART-7b, PROC-42b).
+
+    ``online`` is the portal's form or API; the others are entered by staff from a letter, a
+    12345 hotline call, a participation contact point, a meeting and so on, and count, are
+    moderated, published and answered exactly like online ones (PART-15a).
+    """
+
+    ONLINE = "online"
+    LETTER = "letter"  # 信件
+    EMAIL = "email"  # 电子邮件
+    TELEPHONE = "telephone"  # 电话 (the contact telephone of the notice)
+    HOTLINE_12345 = "hotline_12345"  # 12345 市民服务热线 (PART-6b)
+    CONTACT_POINT = "contact_point"  # 公众参与联系点 (PART-6c)
+    MEETING = "meeting"  # 座谈、走访、开放日等当面提出
+
+
+OFFLINE_CHANNELS = tuple(c for c in OpinionChannel if c is not OpinionChannel.ONLINE)
 
 
 def window_is_open(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> bool:
@@ -62,6 +82,85 @@ def check_opinion_window(
                 "submitted."
             ),
         )
+
+
+def offline_receipt_violations(
+    *,
+    non_disclosable: bool,
+    first_day: date | None,
+    last_day: date | None,
+    received_on: date | None,
+    today: date,
+    report_published: bool,
+) -> list[RuleViolation]:
+    """Whether an opinion received offline (letter, 12345 hotline, contact point, meeting) can
+    be entered for the consultation that runs from ``first_day`` to ``last_day`` (local days,
+    both included).
+
+    It counts like an online opinion only if it was received within the published comment
+    period (PROC-17b, PART-7b 期限): the day it was received drives that clock, so it is never
+    in the future and never outside the period. It may be entered after the period has closed
+    when it was received in time. Once the adoption report is published (PART-15b) the register
+    it reports on is closed.
+    """
+    if non_disclosable:
+        # PROC-16a: an item not to be disclosed takes no public opinions at all.
+        return [
+            RuleViolation("PROC-16a", N_("This decision item is not open to public participation."))
+        ]
+    if first_day is None or last_day is None:
+        return [
+            RuleViolation(
+                "PROC-17b",
+                N_("This decision has no published comment period to count the opinion in."),
+            )
+        ]
+    out: list[RuleViolation] = []
+    if received_on is None:
+        return [input_error(N_("Give the date the opinion was received."), "received_on")]
+    if received_on > today:
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_("The date an opinion was received cannot be in the future."),
+                field="received_on",
+            )
+        )
+    elif received_on < first_day:
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_(
+                    "The opinion was received before the comment period opened on %(day)s; "
+                    "it cannot be counted in this consultation."
+                ),
+                field="received_on",
+                day=first_day,
+            )
+        )
+    elif received_on > last_day:
+        out.append(
+            RuleViolation(
+                "PROC-17b",
+                N_(
+                    "The opinion was received after the comment period closed on %(day)s; "
+                    "it cannot be counted in this consultation."
+                ),
+                field="received_on",
+                day=last_day,
+            )
+        )
+    if report_published:
+        out.append(
+            RuleViolation(
+                "PART-15b",
+                N_(
+                    "The adoption report of this consultation is already published; no "
+                    "opinion can be added to the register it reports on."
+                ),
+            )
+        )
+    return out
 
 
 def report_publication_violations(
@@ -111,10 +210,66 @@ def report_publication_violations(
     return problems
 
 
+RESPONSE_MAX = 5000
+
+
+def feedback_response_violations(
+    *,
+    non_disclosable: bool,
+    body: str,
+    statuses: list[OpinionStatus],
+    personal_data_kinds: list[str],
+) -> list[RuleViolation]:
+    """Whether the undertaking unit's response to public concerns about a decision in execution
+    can be published (PART-19b): it answers moderated feedback items of a decision that may be
+    disclosed, says something, and shows nobody's phone or ID number (A39)."""
+    if non_disclosable:
+        # PROC-37c: the publication duties do not apply to an item not to be disclosed; its
+        # record stays off the public portal.
+        return [
+            RuleViolation(
+                "PROC-37c",
+                N_("This decision item is not to be disclosed; nothing about it is published."),
+            )
+        ]
+    out: list[RuleViolation] = []
+    if not statuses:
+        out.append(input_error(N_("Select at least one concern to respond to."), "ids"))
+    elif OpinionStatus.RECEIVED in statuses:
+        out.append(
+            input_error(
+                N_("Moderate the feedback before responding to it: %(n)d item(s) await it."),
+                "ids",
+                n=statuses.count(OpinionStatus.RECEIVED),
+            )
+        )
+    if not body.strip():
+        # PART-19b: respond promptly to public concerns (回应社会关切): a response says something.
+        out.append(
+            RuleViolation(
+                "PART-19b", N_("Write the response to the public's concerns."), field="body"
+            )
+        )
+    elif len(body) > RESPONSE_MAX:
+        out.append(input_error(N_("Write at most %(n)d characters."), "body", n=RESPONSE_MAX))
+    if {"mobile", "resident_id"} & set(personal_data_kinds):
+        # A39: the response is public; it never shows a phone or ID number of the people who
+        # wrote in (a landline of a government office is fine).
+        out.append(
+            RuleViolation(
+                "A39",
+                N_(
+                    "The response contains a mobile phone or ID number. Responses are public: "
+                    "remove personal data before publishing."
+                ),
+                field="body",
+            )
+        )
+    return out
+
+
 # -- the comment window: opening it, and what can change once it is open (PROC-17, PART-7) ------
 # (issue 11: opening open comment is a public act; the window is extended, never shortened)
-
-from datetime import date  # noqa: E402
 
 
 def opening_violations(

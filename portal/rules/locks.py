@@ -56,6 +56,9 @@ class RecordGroup(StrEnum):
     EXECUTION = "execution"
     CHANGE = "change"
     ARCHIVE = "archive"
+    # issue 11 (e): answers to public opinions once reported, responses to public concerns
+    OPINION_ANSWER = "opinion_answer"
+    FEEDBACK_RESPONSE = "feedback_response"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,12 @@ GROUPS: dict[RecordGroup, GroupRule] = {
         Corrector.GOV_OFFICE, "PROC-45a", public=True, frozen_by_archive=False
     ),
     RecordGroup.ARCHIVE: GroupRule(Corrector.GOV_OFFICE, "PROC-39a", public=False),
+    # PROC-20a / PART-15b: the unit answers each opinion; the published report relies on it
+    RecordGroup.OPINION_ANSWER: GroupRule(Corrector.UNDERTAKING_UNIT, "PROC-20a", public=True),
+    # PART-19b: the unit responds to public concerns during execution (goes on after archive)
+    RecordGroup.FEEDBACK_RESPONSE: GroupRule(
+        Corrector.UNDERTAKING_UNIT, "PART-19b", public=True, frozen_by_archive=False
+    ),
 }
 
 

@@ -331,6 +331,7 @@ def register_rows(decision: Decision) -> list[list]:
                 op.adoption,
                 op.response[:RESPONSE_MAX],
                 clock.to_local(op.answered_at) if op.answered_at else None,
+                op.channel,  # PART-6b/6c: online, or received offline and entered by staff
             ]
         )
     return rows

@@ -28,7 +28,13 @@ from flask import current_app
 from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.drafting import DraftingMode, DraftingRecord
-from portal.models.evaluation import Evaluation, EvaluationTeamMember, PublicFeedback, TriggerReview
+from portal.models.evaluation import (
+    Evaluation,
+    EvaluationTeamMember,
+    FeedbackResponse,
+    PublicFeedback,
+    TriggerReview,
+)
 from portal.models.expert import ExpertAssignment, ExpertReview
 from portal.models.implementation import DecisionChangeKind
 from portal.models.participation import ParticipationActivity
@@ -771,6 +777,12 @@ def _ip_hash(ip: str) -> str:
     return hmac.new(secret, ip.encode(), hashlib.sha256).hexdigest()
 
 
+def _text_hash(body: str) -> str:
+    from portal.services.moderation import text_hash
+
+    return text_hash(body)
+
+
 def feedback_by_idempotency_key(key: str) -> PublicFeedback | None:
     return db.session.scalar(sa.select(PublicFeedback).where(PublicFeedback.idempotency_key == key))
 
@@ -829,6 +841,7 @@ def submit_feedback(
         idempotency_key=key,
         content_hash=content_hash,
         ip_hash=_ip_hash(ip),
+        text_hash=_text_hash(clean.body),  # similar concerns, on submission (no write on GET)
     )
     db.session.add(item)
     db.session.flush()
@@ -895,7 +908,12 @@ def moderate_feedback(
     items, action: str, *, reason: str | None = None, actor, now: datetime, ip: str = ""
 ) -> int:
     """Publish (phone and ID numbers masked, A39) or withhold with a published reason code -
-    the same moderation as opinions."""
+    the same moderation as opinions. Nothing changes when the selection is empty."""
+    items = list(items)
+    if not items:
+        raise RuleViolation("", N_("Select at least one opinion."), field="ids")
+    if action == "withhold" and reason not in {r.value for r in WithholdReason}:
+        raise RuleViolation("", N_("Choose why the opinion is not published."), field="reason")
     count = 0
     for item in items:
         if action == "approve":
@@ -1029,3 +1047,149 @@ def prompts(government_id: int, now: datetime) -> list[Prompt]:
         if rules.feedback_prompt_due(count, threshold):
             out.append(Prompt(decision, count, threshold))
     return out
+
+
+# -- PART-19b: the government's responses to public concerns during execution (issue 11) ---------
+
+# Re-exported for the view modules, which do not import the rules modules.
+AGREEMENT_TERMS = rules.AGREEMENT_TERMS
+PLAN_PARTS = rules.PLAN_PARTS
+REPORT_PARTS = rules.REPORT_PARTS
+FeedbackStatus = OpinionStatus
+FeedbackWithholdReason = WithholdReason
+
+
+@dataclass(frozen=True)
+class FeedbackResponseInput:
+    """The response text and the feedback items (one, or several similar ones) it answers."""
+
+    body: str
+    item_ids: tuple[int, ...]
+
+
+def _response_problems(decision: Decision, body: str, statuses) -> list[RuleViolation]:
+    from portal.rules.consultation import feedback_response_violations
+    from portal.rules.privacy import find_personal_data
+
+    return feedback_response_violations(
+        non_disclosable=decision.non_disclosable,
+        body=body,
+        statuses=list(statuses),
+        personal_data_kinds=[str(f.kind) for f in find_personal_data(body)],
+    )
+
+
+def respond_to_feedback(
+    decision: Decision, data: FeedbackResponseInput, *, actor, now: datetime, ip: str = ""
+) -> FeedbackResponse:
+    """PART-19b: publish the undertaking unit's response to one or several similar concerns.
+
+    The response is public at once (the feedback list, the dossier, the status page of each
+    item's receipt code); each item it answers is linked to it, and those who left an e-mail
+    address are told. An item already answered is not answered again: moving it to another
+    response is a correction (PROC-39a). Nothing is written when anything is refused.
+    """
+    from portal.rules.privacy import normalise
+
+    body = normalise(data.body or "").replace("\r\n", "\n").strip()
+    items = feedback_of(decision, data.item_ids)
+    refuse(_response_problems(decision, body, [i.status for i in items]))
+    response = FeedbackResponse(decision_id=decision.id, published_by_id=getattr(actor, "id", None))
+    update_record(
+        response,
+        {"body": body, "published_at": now},
+        action="feedback.respond",
+        **_kw(decision, actor, now, ip),
+    )
+    for item in items:
+        update_record(
+            item,
+            {"response_id": response.id},
+            action="feedback.answered",
+            **_kw(decision, actor, now, ip),
+        )
+    for item in items:
+        if item.contact_email:
+            outbox.enqueue(
+                "mail.send",
+                {
+                    "to": item.contact_email,
+                    "subject": f"意见答复 Response to your feedback {item.receipt_code}",
+                    "body": (
+                        f"您对《{decision.title}》提出的意见"
+                        f"（回执码 {item.receipt_code}）已有答复：\n"
+                        f"{body}\n"
+                        f"Your feedback on \u201c{decision.title}\u201d has a response (see "
+                        "/feedback/status with your receipt code).\n"
+                    ),
+                },
+                now=now,
+            )
+    return response
+
+
+def correct_feedback_response(
+    response: FeedbackResponse,
+    body: str,
+    *,
+    correction: str | None,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> FeedbackResponse:
+    """A published response changes only as a correction by the undertaking unit, with its
+    reason (PART-19b, PROC-39a); the earlier text stays on record and the correction is shown
+    on the dossier."""
+    from portal.rules.privacy import normalise
+
+    decision = response.decision
+    body = normalise(body or "").replace("\r\n", "\n").strip()
+    # the items were moderated when they were answered; only the text is checked again
+    refuse(_response_problems(decision, body, [OpinionStatus.PUBLISHED]))
+    update_record(
+        response,
+        {"body": body},
+        action="feedback.respond",
+        correction=correction,
+        **_kw(decision, actor, now, ip),
+    )
+    return response
+
+
+def response_of(decision: Decision, response_id: int) -> FeedbackResponse | None:
+    response = db.session.get(FeedbackResponse, response_id)
+    return response if response is not None and response.decision_id == decision.id else None
+
+
+def feedback_responses(decision: Decision) -> list[FeedbackResponse]:
+    """The published responses to public concerns about ``decision``, newest first (PART-19b);
+    none for an item not to be disclosed."""
+    if decision.non_disclosable:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(FeedbackResponse)
+            .where(FeedbackResponse.decision_id == decision.id)
+            .order_by(FeedbackResponse.published_at.desc(), FeedbackResponse.id.desc())
+        ).all()
+    )
+
+
+def response_counts(response: FeedbackResponse) -> dict[OpinionStatus, int]:
+    """How many published and withheld concerns a response answers (never who sent them)."""
+    counts = dict.fromkeys(OpinionStatus, 0)
+    for item in response.items:
+        counts[item.status] += 1
+    return counts
+
+
+def similar_feedback(decision: Decision) -> dict[str, int]:
+    """How many items share each normalised text (``text_hash``, set on submission), for the
+    items that have company: the moderation screen offers to answer them together."""
+    rows = db.session.execute(
+        sa.select(PublicFeedback.text_hash, sa.func.count(PublicFeedback.id))
+        .where(PublicFeedback.decision_id == decision.id, PublicFeedback.text_hash != "")
+        .group_by(PublicFeedback.text_hash)
+        .having(sa.func.count(PublicFeedback.id) > 1)
+    ).all()
+    return {h: int(n) for h, n in rows}

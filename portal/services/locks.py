@@ -281,13 +281,46 @@ def _change_lock(record, fields, decision) -> Lock | None:
     return Lock(RecordGroup.CHANGE, record.decided_on) if record.id is not None else None
 
 
+# issue 11 (e): the answer of a published opinion, once the adoption report is published
+# (PART-15b), and the responses to public concerns (PART-19b), public as soon as recorded.
+OPINION_ANSWER_FIELDS = frozenset({"adoption", "response", "theme"})
+
+
+def _opinion_lock(record, fields, decision) -> Lock | None:
+    if record.id is None or not set(fields) & OPINION_ANSWER_FIELDS:
+        return None
+    from portal.models.opinion import OpinionReport
+    from portal.rules.consultation import OpinionStatus
+
+    if record.status is not OpinionStatus.PUBLISHED:
+        return None  # a withheld opinion's answer is never public
+    from portal.extensions import db
+
+    published = db.session.scalar(
+        db.select(OpinionReport.published_at).where(OpinionReport.decision_id == decision.id)
+    )
+    return Lock(RecordGroup.OPINION_ANSWER, _day(published)) if published else None
+
+
+def _feedback_response_lock(record, fields, decision) -> Lock | None:
+    return Lock(RecordGroup.FEEDBACK_RESPONSE, _day(record.published_at)) if record.id else None
+
+
+def _feedback_lock(record, fields, decision) -> Lock | None:
+    if record.id is not None and "response_id" in fields and record.response_id is not None:
+        return Lock(RecordGroup.FEEDBACK_RESPONSE)  # answered: moving it is a correction
+    return None
+
+
 def _registry() -> dict[type, Callable[[Any, Iterable[str], Any], Lock | None]]:
     from portal.models.consultation import Consultation
     from portal.models.decision import Decision
     from portal.models.deliberation import Meeting, PartyReport
     from portal.models.drafting import Dispute, DraftingRecord, UnitConsultation
+    from portal.models.evaluation import FeedbackResponse, PublicFeedback  # issue 11 (e)
     from portal.models.expert import ExpertAssignment, ExpertReview
     from portal.models.implementation import DecisionChange
+    from portal.models.opinion import Opinion  # issue 11 (e)
     from portal.models.participation import ParticipationActivity
     from portal.models.review import (
         LegalAdviserOpinion,
@@ -317,6 +350,9 @@ def _registry() -> dict[type, Callable[[Any, Iterable[str], Any], Lock | None]]:
         Meeting: _meeting_lock,
         PartyReport: _party_report_lock,
         DecisionChange: _change_lock,
+        Opinion: _opinion_lock,  # issue 11 (e)
+        FeedbackResponse: _feedback_response_lock,  # issue 11 (e)
+        PublicFeedback: _feedback_lock,  # issue 11 (e)
     }
 
 
@@ -348,6 +384,18 @@ def is_frozen_by_archive(record, fields: Iterable[str], decision) -> bool:
     from portal.rules.locks import GROUPS
 
     if isinstance(record, DecisionChange):
+        return False
+    from portal.models.evaluation import FeedbackResponse, PublicFeedback
+    from portal.models.opinion import Opinion
+    from portal.rules.consultation import OpinionStatus
+
+    if isinstance(record, PublicFeedback | FeedbackResponse):
+        return False  # execution-phase records (PART-19b, PROC-42b) go on after the archive
+    if isinstance(record, Opinion) and (
+        not set(fields) & OPINION_ANSWER_FIELDS or record.status is not OpinionStatus.PUBLISHED
+    ):
+        # Moderation (e.g. withholding personal data) stays possible; a withheld opinion's
+        # answer is not part of the public record.
         return False
     if isinstance(record, Decision):
         groups = {DECISION_FIELDS.get(f) for f in fields}

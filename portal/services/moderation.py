@@ -60,44 +60,58 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def refresh_groups(decision: Decision) -> int:
-    """Give every opinion of ``decision`` without a group its group key; return how many.
+RECENT_FOR_NEAR = 200  # near-identical texts are looked for among this many latest opinions
 
-    Same normalised text -> the same key; otherwise the key of the first group whose
-    representative is near-identical (Jaccard >= 0.9); otherwise a new key (its own hash).
+
+def assign_group(opinion: Opinion) -> str:
+    """Give a new opinion its text hash and campaign group key (on submission, never when the
+    queue is viewed: no write on GET).
+
+    Same normalised text as an earlier opinion of the decision -> its key (an indexed lookup on
+    ``(decision_id, text_hash)``); otherwise the key of a near-identical text (Jaccard >= 0.9)
+    among the decision's latest opinions (campaigns arrive together; comparing with every
+    earlier opinion would make each submission slower as a consultation grows); otherwise a new
+    key, the text's own hash. Two identical texts submitted at the same moment both get that
+    hash, so they always end up in one group.
     """
-    opinions = db.session.scalars(
-        sa.select(Opinion).where(Opinion.decision_id == decision.id).order_by(Opinion.id)
-    ).all()
-    reps: dict[str, frozenset[str]] = {}
-    by_hash: dict[str, str] = {}
-    for op in opinions:
-        if op.group_key:
-            by_hash.setdefault(text_hash(op.body), op.group_key)
-            reps.setdefault(op.group_key, shingles(op.body))
-    assigned = 0
-    for op in opinions:
-        if op.group_key:
-            continue
-        h = text_hash(op.body)
-        key = by_hash.get(h)
-        if key is None:
-            mine = shingles(op.body)
-            for rep_key, rep in reps.items():
-                # Jaccard >= t needs |small| >= t * |large|: skip hopeless pairs cheaply.
-                small, large = sorted((len(mine), len(rep)))
-                if small >= NEAR_IDENTICAL * large and jaccard(mine, rep) >= NEAR_IDENTICAL:
-                    key = rep_key
-                    break
-            if key is None:
-                key = h
-                reps[key] = mine
-            by_hash[h] = key
-        op.group_key = key
-        assigned += 1
-    if assigned:
-        db.session.flush()
-    return assigned
+    h = text_hash(opinion.body)
+    opinion.text_hash = h
+    key = db.session.scalar(
+        sa.select(Opinion.group_key)
+        .where(
+            Opinion.decision_id == opinion.decision_id,
+            Opinion.text_hash == h,
+            Opinion.group_key != "",
+        )
+        .order_by(Opinion.id)
+        .limit(1)
+    )
+    if key is None:
+        mine = shingles(opinion.body)
+        recent = db.session.execute(
+            sa.select(Opinion.group_key, Opinion.body)
+            .where(Opinion.decision_id == opinion.decision_id, Opinion.group_key != "")
+            .order_by(Opinion.id.desc())
+            .limit(RECENT_FOR_NEAR)
+        ).all()
+        seen: set[str] = set()
+        size = len(opinion.body)
+        for group_key, body in recent:
+            if group_key in seen:
+                continue
+            # a cheap bound first (raw lengths, with a margin for punctuation and spacing):
+            # texts of very different length are never near-identical
+            if not 0.8 * size <= len(body) <= size / 0.8:
+                continue
+            seen.add(group_key)
+            theirs = shingles(body)
+            # Jaccard >= t needs |small| >= t * |large|: skip hopeless pairs cheaply.
+            small, large = sorted((len(mine), len(theirs)))
+            if small >= NEAR_IDENTICAL * large and jaccard(mine, theirs) >= NEAR_IDENTICAL:
+                key = group_key
+                break
+    opinion.group_key = key or h
+    return opinion.group_key
 
 
 @dataclass(frozen=True)
@@ -252,7 +266,15 @@ def moderate_opinions(
     now: datetime,
     ip: str = "",
 ) -> int:
-    """Approve or withhold several opinions at once (a selection or a whole group)."""
+    """Approve or withhold several opinions at once (a selection or a whole group); nothing
+    changes when the selection is empty, the action unknown or the reason missing."""
+    opinions = list(opinions)
+    if not opinions:
+        raise RuleViolation("", N_("Select at least one opinion."), field="ids")
+    if action not in ("approve", "withhold"):
+        raise RuleViolation("", N_("Choose an action."), field="action")
+    if action == "withhold" and reason not in {r.value for r in WithholdReason}:
+        raise RuleViolation("", N_("Choose why the opinion is not published."), field="reason")
     count = 0
     for opinion in opinions:
         if action == "approve":
@@ -320,9 +342,19 @@ def answer_opinion(
     actor,
     now: datetime,
     ip: str = "",
+    correction: str | None = None,
 ) -> Opinion:
     """Record whether the opinion is adopted and the response (PROC-20a)."""
-    answer_opinions([opinion], adoption, response, theme=theme, actor=actor, now=now, ip=ip)
+    answer_opinions(
+        [opinion],
+        adoption,
+        response,
+        theme=theme,
+        actor=actor,
+        now=now,
+        ip=ip,
+        correction=correction,
+    )
     return opinion
 
 
@@ -335,11 +367,15 @@ def answer_opinions(
     actor,
     now: datetime,
     ip: str = "",
+    correction: str | None = None,
 ) -> int:
     """Give several opinions the same answer (a campaign, or a template applied in bulk).
 
     Everything is checked before anything changes: one opinion still awaiting moderation
-    refuses the whole batch, so a batch is never half answered.
+    refuses the whole batch, so a batch is never half answered. Once the adoption report is
+    published (PART-15b) the answers of the published opinions are locked: changing one is a
+    correction (``correction=<reason>``, by the undertaking unit, PROC-20a), kept with the
+    earlier answer and shown on the dossier; the original answer's time and author stay.
     """
     opinions = list(opinions)
     if not opinions:
@@ -347,15 +383,20 @@ def answer_opinions(
     fields = _answer_fields(adoption, response, theme)
     for opinion in opinions:
         _check_answerable(opinion)
+    from portal.services import locks
+
+    stamp = {"answered_at": now, "answered_by_id": actor.id}
     for opinion in opinions:
+        locked = locks.lock_of(opinion, list(fields), opinion.decision) is not None
         update_record(
             opinion,
-            {**fields, "answered_at": now, "answered_by_id": actor.id},
+            {**fields, **({} if locked and opinion.answered_at else stamp)},
             decision=opinion.decision,
             actor=actor,
             now=now,
             action="opinion.answer",
             ip=ip,
+            correction=correction or None,
         )
         outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
     return len(opinions)

@@ -1,8 +1,17 @@
 """Citizens' opinions on a draft in open comment: submit one, look it up by receipt code.
 
-``submit_opinion`` flushes and never commits (the view commits once). Input is normalised
-(NFKC, then bidi and zero-width characters removed) before any check; the body is plain text
-and is always rendered escaped. Contacts are private (A39).
+``submit_opinion`` flushes and never commits (``portal.transaction.run`` commits once). Input is
+normalised (NFKC, then bidi and zero-width characters removed) before any check; the body is
+plain text and is always rendered escaped. Contacts are private (A39).
+
+An opinion received offline (a letter, a 12345 hotline call, a participation contact point, a
+meeting: PART-6b/6c) is entered by staff through the same service (``offline=``): it gets a
+receipt code for the citizen, is counted, moderated, published and answered like an online one,
+and shows its channel. It may be entered after the comment period closed only if it was received
+within it (PROC-17b); the day it was received is never in the future.
+
+The enums of the opinion register are re-exported here for the view modules (which do not import
+the rules modules): ``OpinionStatus``, ``WithholdReason``, ``OpinionChannel``, ``AdoptionStatus``.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -22,11 +31,33 @@ from flask import current_app
 from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.opinion import Opinion
-from portal.rules.consultation import check_opinion_window
-from portal.rules.errors import N_, RuleViolation
+from portal.rules.consultation import (
+    OFFLINE_CHANNELS,
+    OpinionChannel,
+    OpinionStatus,
+    WithholdReason,
+    check_opinion_window,
+    offline_receipt_violations,
+)
+from portal.rules.enums import AdoptionStatus
+from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.privacy import normalise
+from portal.rules.workdays import local_date
+from portal.services import audit, outbox
 from portal.services import decisions as decision_service
-from portal.services import outbox
+
+__all__ = [
+    "OFFLINE_CHANNELS",
+    "AdoptionStatus",
+    "OfflineReceipt",
+    "OpinionChannel",
+    "OpinionInput",
+    "OpinionStatus",
+    "WithholdReason",
+    "consultation_refusal",
+    "lookup_opinion",
+    "submit_opinion",
+]
 
 # Receipt codes: no 0/O, 1/I/L, so they can be read out over the telephone.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -149,9 +180,11 @@ def normalise_receipt_code(value: str | None) -> str:
     return code
 
 
-def _content_hash(decision_id: int, data: OpinionInput) -> str:
-    key = "\x1f".join([str(decision_id), data.body, data.contact_email.lower(), data.contact_phone])
-    return hashlib.sha256(key.encode()).hexdigest()
+def _content_hash(decision_id: int, data: OpinionInput, channel: OpinionChannel) -> str:
+    parts = [str(decision_id), data.body, data.contact_email.lower(), data.contact_phone]
+    if channel is not OpinionChannel.ONLINE:
+        parts.insert(0, channel.value)  # an offline opinion never replays an online one
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _ip_hash(ip: str) -> str:
@@ -165,6 +198,72 @@ def opinion_by_idempotency_key(key: str) -> Opinion | None:
     return db.session.scalar(sa.select(Opinion).where(Opinion.idempotency_key == key))
 
 
+@dataclass(frozen=True)
+class OfflineReceipt:
+    """An opinion received outside the portal: how, and on which (local) day."""
+
+    channel: OpinionChannel | str
+    received_on: date | None
+
+
+def consultation_refusal(decision: Decision, now: datetime) -> RuleViolation | None:
+    """Why the portal's opinion form is closed now (PROC-16a, PROC-17b), or None when open."""
+    consultation = decision_service.current_consultation(decision)
+    try:
+        check_opinion_window(
+            non_disclosable=decision.non_disclosable,
+            opens_at=consultation.opens_at if consultation else None,
+            closes_at=consultation.closes_at if consultation else None,
+            now=now,
+        )
+    except RuleViolation as refused:
+        return refused
+    return None
+
+
+def consultation_days(consultation) -> tuple[date | None, date | None]:
+    """The first and last local day of the comment period (both included)."""
+    if consultation is None:
+        return None, None
+    return (
+        local_date(consultation.opens_at),
+        local_date(consultation.closes_at - timedelta(microseconds=1)),
+    )
+
+
+def _offline_received_at(decision: Decision, consultation, offline: OfflineReceipt, now):
+    """(channel, the moment the opinion counts as received) or a refusal (PROC-17b)."""
+    from portal.services import adoption
+
+    try:
+        channel = OpinionChannel(offline.channel)
+    except ValueError:
+        channel = None
+    problems = []
+    if channel is None or channel is OpinionChannel.ONLINE:
+        problems.append(
+            RuleViolation("", N_("Choose how the opinion was received."), field="channel")
+        )
+    first_day, last_day = consultation_days(consultation)
+    report = adoption.report_of(decision)
+    problems += offline_receipt_violations(
+        non_disclosable=decision.non_disclosable,
+        first_day=first_day,
+        last_day=last_day,
+        received_on=offline.received_on,
+        today=local_date(now),
+        report_published=report is not None and report.published_at is not None,
+    )
+    refuse(problems)
+    # It counts as received within the period: at the end of its day (or now, today), never
+    # outside the window the statistics and the report count in.
+    from portal.services.records import local_midnight
+
+    end_of_day = local_midnight(offline.received_on + timedelta(days=1)) - timedelta(seconds=1)
+    received_at = min(end_of_day, now, consultation.closes_at - timedelta(seconds=1))
+    return channel, max(received_at, consultation.opens_at)
+
+
 def submit_opinion(
     decision: Decision,
     data: OpinionInput,
@@ -172,11 +271,19 @@ def submit_opinion(
     now: datetime,
     idempotency_key: str | None = None,
     ip: str = "",
+    offline: OfflineReceipt | None = None,
+    actor=None,
 ) -> Opinion:
     """Receive an opinion while the consultation is open; return the (first) opinion.
 
-    A repeated ``idempotency_key``, or an identical submission (same decision, normalised
+    A repeated ``idempotency_key``, or an identical online submission (same decision, normalised
     body and contact) within 24 hours, returns the opinion first received.
+
+    ``offline`` (with the staff ``actor`` who enters it): an opinion received by letter, the
+    12345 hotline, a contact point or at a meeting, entered by staff. It is counted in the
+    consultation only if it was received within the comment period (PROC-17b): entered late
+    is fine, received late is not. Each one entered is a distinct opinion (identical letters
+    from different people are not merged; a resubmitted form is, by its idempotency key).
     """
     key = (idempotency_key or "").strip() or None
     if key is not None:
@@ -188,27 +295,35 @@ def submit_opinion(
         if first is not None:
             return first
     consultation = decision_service.current_consultation(decision)
-    check_opinion_window(
-        non_disclosable=decision.non_disclosable,
-        opens_at=consultation.opens_at if consultation else None,
-        closes_at=consultation.closes_at if consultation else None,
-        now=now,
-    )
-    clean = validate_input(data)
-    content_hash = _content_hash(decision.id, clean)
-    # The 24-hour duplicate rule applies with or without a key: a new form view (new token)
-    # or a client that makes a new key for the same text still gets the first receipt.
-    first = db.session.scalar(
-        sa.select(Opinion)
-        .where(
-            Opinion.content_hash == content_hash,
-            Opinion.submitted_at > now - DUPLICATE_WINDOW,
+    if offline is None:
+        check_opinion_window(
+            non_disclosable=decision.non_disclosable,
+            opens_at=consultation.opens_at if consultation else None,
+            closes_at=consultation.closes_at if consultation else None,
+            now=now,
         )
-        .order_by(Opinion.id)
-        .limit(1)
-    )
-    if first is not None:
-        return first
+        channel, received_at = OpinionChannel.ONLINE, now
+    else:
+        channel, received_at = _offline_received_at(decision, consultation, offline, now)
+    clean = validate_input(data)
+    content_hash = _content_hash(decision.id, clean, channel)
+    if offline is None:
+        # The 24-hour duplicate rule applies with or without a key: a new form view (new
+        # token) or a client that makes a new key for the same text still gets the first
+        # receipt.
+        first = db.session.scalar(
+            sa.select(Opinion)
+            .where(
+                Opinion.content_hash == content_hash,
+                Opinion.submitted_at > now - DUPLICATE_WINDOW,
+            )
+            .order_by(Opinion.id)
+            .limit(1)
+        )
+        if first is not None:
+            return first
+    from portal.services import moderation
+
     code = unique_code(Opinion.receipt_code)
     opinion = Opinion(
         decision_id=decision.id,
@@ -222,13 +337,31 @@ def submit_opinion(
         consented_at=now,
         contact_email=clean.contact_email,
         contact_phone=clean.contact_phone,
-        submitted_at=now,
+        submitted_at=received_at,
         idempotency_key=key,
         content_hash=content_hash,
-        ip_hash=_ip_hash(ip),
+        ip_hash=_ip_hash(ip) if offline is None else "",
+        channel=channel,
+        entered_at=now if offline is not None else None,
+        entered_by_id=getattr(actor, "id", None) if offline is not None else None,
     )
+    moderation.assign_group(opinion)  # campaign grouping, once, on submission
     db.session.add(opinion)
     db.session.flush()
+    if offline is not None:
+        audit.record(
+            "opinion.enter_offline",
+            actor=actor,
+            now=now,
+            obj=decision,
+            after={
+                "record": f"opinions:{opinion.id}",
+                "channel": channel.value,
+                "received_on": offline.received_on.isoformat(),
+                "status": OpinionStatus.RECEIVED.value,
+            },
+            ip=ip,
+        )
     if clean.contact_email:
         outbox.enqueue(
             "mail.send",

@@ -414,6 +414,31 @@ def register(
     return list(items), total
 
 
+def export_register(
+    user,
+    *,
+    fmt: str,
+    limit: int,
+    actor,
+    now: datetime,
+    ip: str = "",
+    **filters,
+) -> list[Proposal]:
+    """The proposals of an export of the register (at most ``limit``), the export audited
+    (which format, how many rows; never the contents). Flushes; the caller commits."""
+    items, _total = register(user, now=now, page=1, per_page=limit, **filters)
+    audit.record(
+        "proposal.export",
+        actor=actor,
+        now=now,
+        object_type="proposals",
+        government_id=user.government_id,
+        details={"format": fmt, "rows": len(items)},
+        ip=ip,
+    )
+    return items
+
+
 def register_counts(user, *, now: datetime) -> dict[str, int]:
     """How many visible proposals are in each status, and how many are overdue."""
     visible = _visible_condition(user)

@@ -172,3 +172,15 @@ def delete_record(
     decision.updated_at = now
     db.session.flush()
     audit.record(action, actor=actor, now=now, obj=decision, before=snapshot, ip=ip)
+
+
+@contextmanager
+def checked() -> Iterator[None]:
+    """Inside a demo loader (``seeding``), write with the lock checks on again, so that a demo
+    correction is recorded (kept, audited, shown) exactly like a real one (issue 11)."""
+    global _SEEDING
+    before, _SEEDING = _SEEDING, False
+    try:
+        yield
+    finally:
+        _SEEDING = before

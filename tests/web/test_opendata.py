@@ -164,8 +164,11 @@ def test_nothing_non_disclosable_in_any_download(client, demo):
 
 def test_conditional_get_and_change_detection(client, opinions):
     _d, named, _, _ = opinions
+    # Each streamed download is closed before the test writes: an unread stream keeps its
+    # GET request open, and the no-write-on-GET guard would (rightly) see the test's commit.
     first = client.get("/data/opinions.json")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    first.close()
     assert etag.startswith('W/"')
     assert client.get("/data/opinions.json", headers={"If-None-Match": etag}).status_code == 304
     assert (
@@ -174,6 +177,7 @@ def test_conditional_get_and_change_detection(client, opinions):
     )
     head = client.head("/data/opinions.csv")
     assert head.status_code == 200 and head.headers["ETag"]
+    head.close()
     # Withholding a published opinion changes the dataset: no stale 304.
     named.status = OpinionStatus.WITHHELD
     named.moderated_at = NOW

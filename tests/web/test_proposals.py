@@ -299,24 +299,41 @@ def test_revealing_a_contact_is_audited(client, demo):
 def test_export_has_the_register_without_contacts_and_only_for_the_office(client, demo):
     seed_demo_proposals(NOW)
     login(client, "office")
-    csv = client.get("/admin/proposals/export/csv")
+    csv = client.post("/admin/proposals/export/csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     body = csv.get_data().decode("utf-8-sig")
     assert "关于在中心城区老城片区增设公共停车场的建议" in body and "张文博" in body
     for secret in ("13904760001", "service@anju-wuye.example.cn", "chen.zq@example.cn"):
         assert secret not in body
     assert "加装电梯" not in body  # another government's
-    xlsx = client.get("/admin/proposals/export/xlsx?status=answered")
+    xlsx = client.post("/admin/proposals/export/xlsx?status=answered")
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     values = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert any("烟花爆竹" in str(v) for v in values)
     assert not any("公共停车场" in str(v) for v in values)
-    assert client.get("/admin/proposals/export/pdf").status_code == 404
+    assert client.post("/admin/proposals/export/pdf").status_code == 404
     client.post("/admin/logout")
     login(client, "undertaker")
-    assert client.get("/admin/proposals/export/csv").status_code == 403
+    assert client.post("/admin/proposals/export/csv").status_code == 403
+
+
+def test_the_export_is_audited_and_is_a_post_not_a_get(client, demo):
+    """An export of personal-data registers is recorded in the audit log, so it is a POST: a GET
+    (a prefetch, a link in a mail) never writes (architecture.md: no write on GET)."""
+    seed_demo_proposals(NOW)
+    login(client, "office")
+    assert client.get("/admin/proposals/export/csv").status_code == 405
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "proposal.export"))
+        is None
+    )
+    assert client.post("/admin/proposals/export/csv?status=answered").status_code == 200
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "proposal.export"))
+    assert entry.actor_label == "office" and '"format":"csv"' in entry.data
+    page = client.get("/admin/proposals").get_data(as_text=True)
+    assert 'method="post" action="/admin/proposals/export/csv' in page
 
 
 def test_the_dossier_credits_a_proposal_with_the_consented_name(client, demo):
