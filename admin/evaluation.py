@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
 
 from admin import bp
 from admin import forms_supervision as F
@@ -54,17 +53,6 @@ def _who() -> dict[str, Any]:
     return who()
 
 
-def _new_decision_choices(decision: Decision, form: F.GovDecisionForm) -> F.GovDecisionForm:
-    rows = db.session.execute(
-        sa.select(Decision.id, Decision.title)
-        .where(Decision.government_id == decision.government_id, Decision.id != decision.id)
-        .order_by(Decision.id.desc())
-    ).all()
-    form.new_decision_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(i), f"#{i} {t}") for i, t in rows
-    ]
-    return form
-
 
 def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
     today = clock.local_today()
@@ -92,7 +80,7 @@ def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
         or F.InvestigationForm(formdata=None, obj=ev),
         "report_form": forms.get("report_form") or F.ReportForm(formdata=None, obj=ev),
         "decision_form": forms.get("decision_form")
-        or _new_decision_choices(decision, F.GovDecisionForm(formdata=None)),
+        or F.GovDecisionForm(formdata=None),
         "invalidate_form": forms.get("invalidate_form") or F.InvalidateForm(formdata=None),
         "can_organise": can(current_user, Permission.EVALUATION_ORGANISE, decision),
         "can_manage": can(current_user, Permission.EVALUATION_MANAGE, decision),
@@ -300,14 +288,10 @@ def decision_evaluation_report(decision_id: int, evaluation_id: int):
 def decision_evaluation_decide(decision_id: int, evaluation_id: int):
     decision = decision_or_404(decision_id, Permission.PROCEDURE_EXIT)
     ev = _evaluation_or_404(decision, evaluation_id)
-    form = _new_decision_choices(decision, F.GovDecisionForm())
+    form = F.GovDecisionForm()
 
     def action():
-        values = dict(form.data)
-        values["new_decision_id"] = (
-            int(form.new_decision_id.data) if form.new_decision_id.data else None
-        )
-        return service.record_gov_decision(ev, values, **_who())
+        return service.record_gov_decision(ev, dict(form.data), **_who())
 
     return _run(decision, form, "decision_form", action, anchor="gov-decision")
 

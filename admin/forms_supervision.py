@@ -281,9 +281,6 @@ class GovDecisionForm(FlaskForm):
         _l("Reference of the collective decision (PROC-45a)"), validators=[Length(max=200)], **line
     )
     major = BooleanField(_l("Major adjustment (a new decision procedure, PROC-45c)"))
-    new_decision_id = SelectField(
-        _l("New decision procedure"), choices=[SelectChoice("", _l("None"))], validate_choice=False
-    )
     follow_up_measures = TextAreaField(
         _l("Implementation and loss-mitigation measures (EVAL-14c)"),
         validators=[Length(max=LONG)],

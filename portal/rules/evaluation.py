@@ -461,7 +461,6 @@ def gov_decision_violations(
     collective_decision_ref: str,
     decided_by_executive_head: bool,
     major: bool,
-    new_decision_id: int | None,
 ) -> list[RuleViolation]:
     """EVAL-14a/b, PROC-45a/b/c: the decision on the report, and its statutory procedure."""
     out = []
@@ -487,15 +486,7 @@ def gov_decision_violations(
                 )
             )
     elif decision is GovDecision.ADJUST and major:
-        if new_decision_id is None:
-            # PROC-45c: a major adjustment goes through the whole procedure again
-            out.append(
-                _v(
-                    "PROC-45c",
-                    N_("A major adjustment must go through a new decision procedure."),
-                    "new_decision_id",
-                )
-            )
+        pass  # PROC-45c: the service creates the new procedure instance (changes.record_change)
     elif decision in (GovDecision.TERMINATE, GovDecision.ADJUST) and not present(
         collective_decision_ref
     ):

@@ -76,6 +76,9 @@ OPINION_COLUMNS = (
     "response",
     "answered_at",
     "group_key",
+    "channel",  # online, or how it was received offline (PART-6c)
+    "entered_at",  # when staff entered an opinion received offline
+    "entered_by_id",
 )
 # feedback.csv: the public's feedback on the decision (EVAL-9b call for input, PROC-42b).
 FEEDBACK_COLUMNS = (
@@ -312,6 +315,9 @@ def opinion_rows(decision: Decision) -> list[list[Any]]:
             _masked(o.response),
             o.answered_at or "",
             o.group_key,
+            o.channel,
+            o.entered_at or "",
+            o.entered_by_id or "",
         ]
         for o in opinions_of(decision)
     ]

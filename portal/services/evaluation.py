@@ -601,7 +601,6 @@ def record_gov_decision(
     raw = values.get("gov_decision") or None
     choice = GovDecision(raw) if raw in {g.value for g in GovDecision} else None
     major = bool(values.get("major"))
-    new_id = values.get("new_decision_id")
     ref = _text(values, "collective_decision_ref")
     on = values.get("gov_decided_on")
     out = rules.gov_decision_violations(
@@ -611,7 +610,6 @@ def record_gov_decision(
         collective_decision_ref=ref,
         decided_by_executive_head=bool(values.get("decided_by_executive_head")),
         major=major,
-        new_decision_id=new_id,
     )
     if ev.gov_decision is not None:
         out.append(
@@ -662,7 +660,6 @@ def record_gov_decision(
                 "decided_on": on,
                 "reason": reason,
                 "collective_decision_ref": ref,
-                "new_decision_id": new_id if major else None,
             },
             actor=actor,
             now=now,

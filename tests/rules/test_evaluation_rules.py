@@ -154,7 +154,6 @@ def _decide(choice, **kw):
         "collective_decision_ref": "",
         "decided_by_executive_head": False,
         "major": False,
-        "new_decision_id": None,
     }
     return ev.gov_decision_violations(choice, **(base | kw))
 
@@ -164,8 +163,9 @@ def test_eval_14b_suspend_terminate_adjust_need_the_statutory_procedure():
     assert rules_of(_decide(GovDecision.TERMINATE)) == ["EVAL-14b"]
     assert _decide(GovDecision.TERMINATE, collective_decision_ref="常务会议纪要〔2026〕12号") == []
     assert rules_of(_decide(GovDecision.ADJUST)) == ["EVAL-14b"]
-    assert rules_of(_decide(GovDecision.ADJUST, major=True)) == ["PROC-45c"]
-    assert _decide(GovDecision.ADJUST, major=True, new_decision_id=7) == []
+    # PROC-45c: a major adjustment needs no reference here: the service creates the new
+    # procedure instance (tests/web/test_evaluation.py)
+    assert _decide(GovDecision.ADJUST, major=True) == []
     assert rules_of(_decide(GovDecision.SUSPEND)) == ["EVAL-14b"]
     assert _decide(GovDecision.SUSPEND, decided_by_executive_head=True) == []
     assert "EVAL-14a" in rules_of(_decide(GovDecision.CONTINUE, report_submitted=False))

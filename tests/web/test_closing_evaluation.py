@@ -79,7 +79,10 @@ def test_a_triggered_evaluation_without_its_unit_refuses_closing_until_not_confi
     assert "EVAL-6a" in text
     assert _decision().stage != Stage.CLOSED  # nothing changed
 
-    # the decision organ records "trigger not confirmed" with its reason (A26)
+    # the decision organ records "trigger not confirmed" with its reason (A26), from the
+    # decision's own evaluation page
+    page = text_of(client.get(f"/admin/decisions/{closable.id}/evaluation"))
+    assert "记录不确认评估情形" in page and "不确认启动情形的理由" in page
     blank = client.post(f"/admin/decisions/{closable.id}/evaluation/decline", data={"reason": " "})
     assert blank.status_code == 422
     assert close(client, closable).status_code == 422

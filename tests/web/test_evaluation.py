@@ -324,3 +324,36 @@ def test_eval_8b_subdelegation_needs_consent(client, parking):
         ).status_code
         == 302
     )
+
+
+def test_proc_45c_a_major_adjustment_opens_its_own_new_procedure(client, parking):
+    """PROC-45c / A24: no other decision can be named as the new procedure; the adjustment
+    creates it, at initiation and linked to the original, and the original's evaluation points
+    to the recorded change."""
+    ev, url = _through_report(client, parking, "recommend_adjust")
+    before = db.session.scalar(sa.select(sa.func.count(Decision.id)))
+    no_ref = client.post(
+        url + "/decision", data={"gov_decision": "adjust", "gov_decided_on": "2026-11-26"}
+    )
+    assert no_ref.status_code == 422 and "EVAL-14b" in text_of(no_ref)  # a minor one needs it
+    assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == before
+    ok = client.post(
+        url + "/decision",
+        data={
+            "gov_decision": "adjust",
+            "gov_decided_on": "2026-11-26",
+            "major": "y",
+            # a selector no longer exists; a forged value is ignored, never trusted
+            "new_decision_id": "1",
+        },
+    )
+    assert ok.status_code == 302, text_of(ok)
+    change = db.session.scalar(
+        sa.select(DecisionChange).where(DecisionChange.decision_id == parking.id)
+    )
+    assert change.kind == DecisionChangeKind.MAJOR_ADJUSTMENT and change.new_decision_id != 1
+    new = db.session.get(Decision, change.new_decision_id)
+    assert new.adjusts_decision_id == parking.id and new.stage == Stage.INITIATED
+    assert new.government_id == parking.government_id and "重大调整" in new.title
+    db.session.refresh(ev)
+    assert ev.change_id == change.id
