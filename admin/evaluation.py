@@ -53,7 +53,6 @@ def _who() -> dict[str, Any]:
     return who()
 
 
-
 def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
     today = clock.local_today()
     ev = service.current_evaluation(decision)
@@ -79,8 +78,7 @@ def _page(decision: Decision, *, errors=None, status: int = 200, **forms):
         "investigation_form": forms.get("investigation_form")
         or F.InvestigationForm(formdata=None, obj=ev),
         "report_form": forms.get("report_form") or F.ReportForm(formdata=None, obj=ev),
-        "decision_form": forms.get("decision_form")
-        or F.GovDecisionForm(formdata=None),
+        "decision_form": forms.get("decision_form") or F.GovDecisionForm(formdata=None),
         "invalidate_form": forms.get("invalidate_form") or F.InvalidateForm(formdata=None),
         "can_organise": can(current_user, Permission.EVALUATION_ORGANISE, decision),
         "can_manage": can(current_user, Permission.EVALUATION_MANAGE, decision),
