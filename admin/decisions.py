@@ -49,15 +49,7 @@ class NewDecisionForm(FlaskForm):
     npc_report_required = BooleanField(labels.FLAG["npc_report_required"])
 
 
-FLAG_FIELDS = (
-    "out_of_scope_confirmed",
-    "affects_enterprise_operations",
-    "affects_specific_group",
-    "affects_market_entities",
-    "high_public_concern",
-    "is_exploratory_reform",
-    "npc_report_required",
-)
+FLAG_FIELDS = decision_service.CREATION_FLAGS
 
 
 def _form() -> NewDecisionForm:

@@ -163,3 +163,31 @@ def _limiter_off_again():
 
     yield
     limiter.enabled = False
+
+
+def new_city_decision(title: str, unit: str = "housing", **kwargs):
+    """A decision of the city made for a test (at initiation, committed), so that the demo's
+    own records do not matter."""
+    from portal.models.decision import DecisionSource
+    from portal.models.org import Department, Government
+    from portal.rules.stages import Category
+    from portal.services.decisions import create_decision
+
+    gov = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
+    department = db.session.scalar(
+        sa.select(Department).where(Department.government_id == gov.id, Department.slug == unit)
+    )
+    decision = create_decision(
+        government=gov,
+        title=title,
+        category=kwargs.pop("category", Category.PUBLIC_POLICY),
+        year=2026,
+        summary="",
+        undertaking_unit=department,
+        source=DecisionSource.CATALOG,
+        actor="test",
+        now=NOW,
+        **kwargs,
+    )
+    db.session.commit()
+    return decision

@@ -11,18 +11,17 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models.correction import Correction
-from portal.models.decision import Decision, DecisionSource, ProcedureStep
+from portal.models.decision import Decision, ProcedureStep
 from portal.models.expert_pool import ExpertGroup
-from portal.models.org import Department, Government
+from portal.models.org import Government
 from portal.models.user import User
 from portal.rules.enums import PlacReviewResult
 from portal.rules.errors import RuleViolation
-from portal.rules.stages import Category, Step, StepStatus
+from portal.rules.stages import Step, StepStatus
 from portal.rules.workdays import local_date
 from portal.services import corrections, expert_review, procedure, risk
 from portal.services import expert_pool as pool
-from portal.services.decisions import create_decision
-from tests.conftest import NOW
+from tests.conftest import NOW, new_city_decision
 
 TODAY = local_date(NOW)
 
@@ -33,25 +32,7 @@ def _user(name: str) -> User:
 
 @pytest.fixture
 def decision(demo) -> Decision:
-    gov = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
-    unit = db.session.scalar(
-        sa.select(Department).where(
-            Department.government_id == gov.id, Department.slug == "housing"
-        )
-    )
-    d = create_decision(
-        government=gov,
-        title="赤峰市供热管网改造方案（服务测试）",
-        category=Category.PUBLIC_POLICY,
-        year=2026,
-        summary="",
-        undertaking_unit=unit,
-        source=DecisionSource.CATALOG,
-        actor="test",
-        now=NOW,
-    )
-    db.session.commit()
-    return d
+    return new_city_decision("赤峰市供热管网改造方案（服务测试）")
 
 
 def _who(name: str = "undertaker") -> dict:

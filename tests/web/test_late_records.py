@@ -15,18 +15,15 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Correction, Decision, LegalityReview, User
 from portal.models.audit import AuditEntry
-from portal.models.decision import DecisionSource
 from portal.models.deliberation import Meeting, PartyReport
 from portal.models.implementation import DecisionChange
-from portal.models.org import Department, Government
 from portal.models.outbox import OutboxMessage
 from portal.models.review import LegalityOpinionPoint, LegalityPause
 from portal.rules.enums import REQUIRED_LEGALITY_MATERIALS, AdoptionStatus, LegalityOutcome
-from portal.rules.stages import Category, Stage, Step, StepStatus
+from portal.rules.stages import Stage, Step, StepStatus
 from portal.services import corrections
-from portal.services.decisions import create_decision
 from portal.services.records import update_record
-from tests.conftest import NOW, login, text_of
+from tests.conftest import NOW, login, new_city_decision, text_of
 
 
 def _decision(title_start: str) -> Decision:
@@ -83,23 +80,7 @@ def _status(d: Decision, step: Step) -> StepStatus | None:
 def item(demo) -> Decision:
     """A new decision of the city, at initiation, whose unit passed its own collective
     discussion on 10 November (PROC-28a)."""
-    gov = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
-    unit = db.session.scalar(
-        sa.select(Department).where(
-            Department.government_id == gov.id, Department.slug == "housing"
-        )
-    )
-    decision = create_decision(
-        government=gov,
-        title="赤峰市住房公积金缴存管理办法（测试）",
-        category=Category.PUBLIC_POLICY,
-        year=2026,
-        summary="",
-        undertaking_unit=unit,
-        source=DecisionSource.CATALOG,
-        actor="test",
-        now=NOW,
-    )
+    decision = new_city_decision("赤峰市住房公积金缴存管理办法（测试）")
     update_record(
         decision,
         {"internal_discussion_on": date(2026, 11, 10)},

@@ -12,12 +12,11 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models.audit import AuditEntry
-from portal.models.decision import Decision, DecisionSource
+from portal.models.decision import Decision
 from portal.models.deliberation import Meeting, PartyReport
 from portal.models.document import Document, DocumentKind, DocumentVersion
 from portal.models.expert import ExpertAssignment, ExpertReview
 from portal.models.implementation import DecisionChange
-from portal.models.org import Department, Government
 from portal.models.outbox import OutboxMessage
 from portal.models.review import (
     LegalAdviserOpinion,
@@ -28,36 +27,14 @@ from portal.models.review import (
 from portal.models.risk import RiskAssessment, RiskCategoryLevel
 from portal.models.user import User
 from portal.rules.enums import REQUIRED_LEGALITY_MATERIALS, AdoptionStatus
-from portal.rules.stages import Category
 from portal.services import corrections
-from portal.services.decisions import create_decision
-from tests.conftest import NOW, login, text_of
+from tests.conftest import NOW, login, new_city_decision, text_of
 
 PAGES = ("experts", "risk", "legality", "deliberation", "publication", "changes")
 
 
 def _new_decision(title: str, **kwargs) -> Decision:
-    """A decision of the city made for the test, so the demo's own records do not matter."""
-    gov = db.session.scalar(sa.select(Government).where(Government.slug == "chifeng"))
-    unit = db.session.scalar(
-        sa.select(Department).where(
-            Department.government_id == gov.id, Department.slug == "housing"
-        )
-    )
-    decision = create_decision(
-        government=gov,
-        title=title,
-        category=Category.PUBLIC_POLICY,
-        year=2026,
-        summary="",
-        undertaking_unit=unit,
-        source=DecisionSource.CATALOG,
-        actor="test",
-        now=NOW,
-        **kwargs,
-    )
-    db.session.commit()
-    return decision
+    return new_city_decision(title, **kwargs)
 
 
 @pytest.fixture

@@ -14,19 +14,18 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.correction import Correction, FlagRequest
-from portal.models.decision import Decision, DecisionSource, ProcedureStep
+from portal.models.decision import Decision, ProcedureStep
 from portal.models.expert import ExpertAssignment, ExpertReview
 from portal.models.expert_pool import Expert, ExpertGroup, ExpertSelection
-from portal.models.org import Department, Government
+from portal.models.org import Government
 from portal.models.risk import RiskAssessment, RiskCategoryLevel
 from portal.models.user import User
 from portal.rules.enums import AdoptionStatus, PlacReviewResult, RiskLevel
-from portal.rules.stages import Category, Step, StepStatus
+from portal.rules.stages import Step, StepStatus
 from portal.rules.workdays import local_date
 from portal.services import expert_pool as pool
 from portal.services import procedure
-from portal.services.decisions import create_decision
-from tests.conftest import NOW, login, text_of
+from tests.conftest import NOW, login, new_city_decision, text_of
 
 TODAY = local_date(NOW)
 OUTPATIENT = "赤峰市基本医疗保险门诊共济保障实施办法"  # demo: in deliberation, both tracks done
@@ -37,26 +36,7 @@ def _city() -> Government:
 
 
 def _new_decision(title: str, **kwargs) -> Decision:
-    gov = _city()
-    unit = db.session.scalar(
-        sa.select(Department).where(
-            Department.government_id == gov.id, Department.slug == "housing"
-        )
-    )
-    decision = create_decision(
-        government=gov,
-        title=title,
-        category=Category.PUBLIC_POLICY,
-        year=2026,
-        summary="",
-        undertaking_unit=unit,
-        source=DecisionSource.CATALOG,
-        actor="test",
-        now=NOW,
-        **kwargs,
-    )
-    db.session.commit()
-    return decision
+    return new_city_decision(title, **kwargs)
 
 
 @pytest.fixture
