@@ -27,3 +27,25 @@ def on_starting(server):
             "rate limits are per worker with memory:// storage; set "
             "PORTAL_RATELIMIT_STORAGE_URI=redis://... when running several workers"
         )
+
+
+# gunicorn can drain at most 64 KB of a body the application did not read before it reuses a
+# keep-alive connection; past that it drops the connection after having answered "keep-alive",
+# so the client's next request on it fails. A body that large, or one of unknown length, is
+# therefore answered with "Connection: close" (a refused upload, such as a 413, included).
+DRAINABLE_BODY_BYTES = 64 * 1024
+
+
+def pre_request(worker, req):
+    length = None
+    chunked = False
+    for name, value in req.headers:
+        if name == "CONTENT-LENGTH":
+            try:
+                length = int(value)
+            except ValueError:
+                length = None
+        elif name == "TRANSFER-ENCODING" and "chunked" in value.lower():
+            chunked = True
+    if chunked or (length is not None and length > DRAINABLE_BODY_BYTES):
+        req.must_close = True
