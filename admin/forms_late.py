@@ -404,6 +404,11 @@ class PublicationForm(CorrectionMixin, FlaskForm):
     published_on = PlainDateField(
         _l("Published on (earliest official channel, A33)"), validators=[InputRequired()]
     )
+    document_number = StringField(
+        _l("Document number"),
+        validators=[Optional(), Length(max=100)],
+        **line_opts,
+    )
     channels = TextAreaField(
         _l("Channels, one per line (gazette, government website, newspaper, new media)"),
         validators=[Length(max=5000)],
@@ -414,6 +419,7 @@ class PublicationForm(CorrectionMixin, FlaskForm):
         return PublicationInput(
             published_on=self.published_on.data,
             channels=tuple((self.channels.data or "").splitlines()),
+            document_number=self.document_number.data or "",
         )
 
 
