@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models.consultation import Consultation
 from portal.models.decision import Decision
+from portal.models.document import Document, DocumentKind, DocumentVersion
 from portal.models.opinion import Opinion, OpinionReport
 from portal.models.org import Government
 from portal.services import compliance, publication
@@ -53,19 +54,36 @@ def received_counts(decision_ids) -> dict[int, int]:
         .where(Opinion.decision_id.in_(ids))
         .group_by(Opinion.decision_id)
     ).all()
-    return {decision_id: count for decision_id, count in rows}
+    return {int(k): int(v) for k, v in rows}
 
 
 def _report_dates(decision_ids) -> dict[int, datetime]:
+    """When each decision's answer to its consultation was published: the adoption report
+    (PART-15b) or, published with the decision, the adoption-report document (PROC-37b)."""
     ids = list(decision_ids)
     if not ids:
         return {}
+    out: dict[int, datetime] = {}
     rows = db.session.execute(
         sa.select(OpinionReport.decision_id, OpinionReport.published_at).where(
             OpinionReport.decision_id.in_(ids), OpinionReport.published_at.is_not(None)
         )
     ).all()
-    return {decision_id: at for decision_id, at in rows}
+    rows += db.session.execute(
+        sa.select(Document.decision_id, sa.func.min(DocumentVersion.published_at))
+        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(
+            Document.decision_id.in_(ids),
+            Document.kind == DocumentKind.ADOPTION_REPORT,
+            Document.is_public.is_(True),
+            DocumentVersion.published_at.is_not(None),
+        )
+        .group_by(Document.decision_id)
+    ).all()
+    for decision_id, at in rows:
+        if at is not None and (decision_id not in out or at < out[decision_id]):
+            out[int(decision_id)] = at
+    return out
 
 
 def _state(c: Consultation, report_at: datetime | None, now: datetime) -> ConsultationState:
@@ -115,12 +133,23 @@ def _state_filter(query, state: ConsultationState, now: datetime):
         OpinionReport.decision_id == Consultation.decision_id,
         OpinionReport.published_at.is_not(None),
     )
+    report_document = (
+        sa.select(Document.id)
+        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(
+            Document.decision_id == Consultation.decision_id,
+            Document.kind == DocumentKind.ADOPTION_REPORT,
+            Document.is_public.is_(True),
+            DocumentVersion.published_at.is_not(None),
+        )
+    )
+    answered = sa.or_(published_report.exists(), report_document.exists())
     if state is ConsultationState.OPEN:
         return query.where(Consultation.closes_at > now)
     query = query.where(Consultation.closes_at <= now)
     if state is ConsultationState.ANSWERED:
-        return query.where(published_report.exists())
-    return query.where(~published_report.exists())
+        return query.where(answered)
+    return query.where(~answered)
 
 
 def _count(query) -> int:
