@@ -419,7 +419,10 @@ class PublicationForm(CorrectionMixin, FlaskForm):
         return PublicationInput(
             published_on=self.published_on.data,
             channels=tuple((self.channels.data or "").splitlines()),
-            document_number=self.document_number.data or "",
+            # a form without the field (an older client) leaves the recorded number alone
+            document_number=(self.document_number.data or "")
+            if self.document_number.raw_data
+            else None,
         )
 
 

@@ -58,8 +58,9 @@ class PublicationInput:
 
     published_on: date
     channels: tuple[str, ...] = ()
-    # PROC-37a: the document number (文号) the decision was issued under, e.g. 赤政发〔2026〕12号
-    document_number: str = ""
+    # PROC-37a: the document number (文号) the decision was issued under, e.g. 赤政发〔2026〕12号;
+    # None leaves the recorded number as it is
+    document_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,11 @@ def publish_decision(
                 "channels",
             )
         )
-    number = " ".join(data.document_number.split())
+    number = (
+        decision.document_number
+        if data.document_number is None
+        else " ".join(data.document_number.split())
+    )
     if len(number) > DOCUMENT_NUMBER_MAX:
         out.append(
             _v(

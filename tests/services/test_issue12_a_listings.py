@@ -133,3 +133,15 @@ def test_published_decisions_include_every_later_stage(ctx, demo):
     assert [d.published_at for d in items] == sorted((d.published_at for d in items), reverse=True)
     assert all(d.document_number for d in items)
     assert listings.published_decisions(gov="hongshan", page=1, per_page=50) == ([], 0)
+
+
+def test_a_publication_input_without_a_number_keeps_the_recorded_one(ctx, demo):
+    d = _decision(PRESCHOOL)
+    number = d.document_number
+    assert number
+    keep = publication.PublicationInput(
+        d.published_at.date(), tuple(d.publication_channels.splitlines())
+    )
+    publication.publish_decision(d, keep, actor=_user("office"), now=NOW, correction="核对渠道")
+    db.session.commit()
+    assert _decision(PRESCHOOL).document_number == number
