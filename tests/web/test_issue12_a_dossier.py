@@ -211,3 +211,26 @@ def test_back_office_publish_form_records_the_document_number(client, demo):
     client.get("/admin/logout")
     text = text_of(client.get(f"/decisions/{d.id}"))
     assert "文号 赤政发〔2026〕12号" in text and "公布日期 2026年11月26日" in text
+
+
+def test_public_board_shows_an_adjusted_catalog_filed_late(client, demo):
+    """CAT-16c: an adjusted catalog is filed within 10 working days of its publication."""
+    from portal.models.catalog import Catalog, CatalogAdjustment
+
+    catalog = db.session.scalar(
+        sa.select(Catalog).where(Catalog.published_at.is_not(None)).order_by(Catalog.id)
+    )
+    db.session.add(
+        CatalogAdjustment(
+            catalog_id=catalog.id,
+            version=99,
+            description="增补事项",
+            published_at=datetime(2026, 10, 1, 2, 0, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    page = client.get(f"/deadlines?gov={catalog.government.slug}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'href="/catalogs/{catalog.government.slug}/{catalog.year}"' in html
+    assert re.search(r"逾期 \d+ 天", text_of(page))
