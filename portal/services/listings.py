@@ -21,6 +21,7 @@ from portal.models.decision import Decision
 from portal.models.document import Document, DocumentKind, DocumentVersion
 from portal.models.opinion import Opinion, OpinionReport
 from portal.models.org import Government
+from portal.rules.stages import Step, StepStatus
 from portal.services import compliance, publication
 from portal.services.decisions import current_consultation, public_decisions
 
@@ -237,6 +238,12 @@ def filing_facts(decision: Decision, today: date) -> FilingFacts | None:
     due = publication.filing_due(decision)
     if due is None:
         return None
+    row = decision.step(Step.FILING)
+    if row is not None and row.status in (
+        StepStatus.WAIVED_WITH_EXPLANATION,
+        StepStatus.NOT_APPLICABLE,
+    ):
+        return None  # A40: not owed here; the timeline shows why
     end = decision.filed_on or today
     return FilingFacts(
         due=due.due,
