@@ -404,6 +404,11 @@ class PublicationForm(CorrectionMixin, FlaskForm):
     published_on = PlainDateField(
         _l("Published on (earliest official channel, A33)"), validators=[InputRequired()]
     )
+    document_number = StringField(
+        _l("Document number"),
+        validators=[Optional(), Length(max=100)],
+        **line_opts,
+    )
     channels = TextAreaField(
         _l("Channels, one per line (gazette, government website, newspaper, new media)"),
         validators=[Length(max=5000)],
@@ -414,6 +419,10 @@ class PublicationForm(CorrectionMixin, FlaskForm):
         return PublicationInput(
             published_on=self.published_on.data,
             channels=tuple((self.channels.data or "").splitlines()),
+            # a form without the field (an older client) leaves the recorded number alone
+            document_number=(self.document_number.data or "")
+            if self.document_number.raw_data
+            else None,
         )
 
 

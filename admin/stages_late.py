@@ -456,6 +456,7 @@ def _publication_page(decision: Decision, *, errors=None, status: int = 200, **f
             F.PublicationForm,
             published_on=published_on,
             channels=decision.publication_channels,
+            document_number=decision.document_number,
         ),
         "filing_form": forms.get("filing_form")
         or _blank(F.FilingForm, filed_on=decision.filed_on, filing_ref=decision.filing_ref),

@@ -1635,6 +1635,9 @@ class RecordWriter:
             }
         if self.d.published_at is not None:
             fields["publication_channels"] = PUBLICATION_CHANNELS
+            # PROC-37a: the document number the decision was issued under
+            year = local_date(self.d.published_at).year
+            fields["document_number"] = f"{self.prefix}发〔{year}〕{self.number + 200}号"
             if self.spec.channels_correction:
                 # recorded without the new-media channel, then corrected by the office
                 fields["publication_channels"] = PUBLICATION_CHANNELS.rsplit("\n", 1)[0]

@@ -93,6 +93,8 @@ class Decision(db.Model):
     adjusts_decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     # Publication and filing (PROC-37, PROC-38, A41) and archive (PROC-39).
     publication_channels: Mapped[str] = mapped_column(sa.Text, default="")  # one per line
+    # PROC-37a: the document number (文号) the decision was issued under, e.g. 赤政发〔2026〕12号
+    document_number: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     filed_on: Mapped[date | None] = mapped_column(sa.Date)
     filing_ref: Mapped[str] = mapped_column(sa.String(100), default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -13,6 +13,7 @@ from portal.public import (  # noqa: E402,F401
     feeds,
     hearings,
     home,
+    listings,
     opendata,
     opinions,
     pages,

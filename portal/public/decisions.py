@@ -14,7 +14,7 @@ from portal.public._util import enum_arg, int_arg, page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.enums import AdoptionStatus
 from portal.rules.stages import Category, Stage
-from portal.services import adoption, corrections, deliberation, participation, risk
+from portal.services import adoption, corrections, deliberation, listings, participation, risk
 from portal.services import decisions as decision_service
 
 
@@ -82,12 +82,15 @@ def decision_show(decision_id: int):
         abort(404)
     consultation = decision_service.current_consultation(decision)
     report = adoption.published_report(decision)
+    now = clock.now()
     return render_template(
         "public/decision_show.html",
         decision=decision,
         timeline=decision_service.public_timeline(decision),
         consultation=consultation,
-        consultation_open=bool(consultation and consultation.is_open(clock.now())),
+        consultation_open=bool(consultation and consultation.is_open(now)),
+        card=listings.consultation_card(decision, now),
+        filing=listings.filing_facts(decision, clock.local_today()),
         documents=_dossier_order(decision, decision_service.public_documents(decision)),
         draft_to_final=_text_changed(adoption.draft_and_final(decision)),
         opinion_report=report,

@@ -61,7 +61,9 @@ DECISION_FIELDS: dict[str, RecordGroup] = {
         RecordGroup.INTERNAL_DISCUSSION,
     ),
     **dict.fromkeys(("npc_reported_on", "npc_report_ref"), RecordGroup.NPC_REPORT),
-    **dict.fromkeys(("published_at", "publication_channels"), RecordGroup.PUBLICATION),
+    **dict.fromkeys(
+        ("published_at", "publication_channels", "document_number"), RecordGroup.PUBLICATION
+    ),
     **dict.fromkeys(("filed_on", "filing_ref"), RecordGroup.FILING),
     "execution_completed_on": RecordGroup.EXECUTION,
     "executing_unit_id": RecordGroup.EXECUTION,

@@ -42,6 +42,9 @@ PUBLICATION_DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
 )
 
 
+DOCUMENT_NUMBER_MAX = 100
+
+
 def _v(rule: str, message: str, field: str | None = None, **params) -> RuleViolation:
     return RuleViolation(rule, message, field=field, **params)
 
@@ -55,6 +58,9 @@ class PublicationInput:
 
     published_on: date
     channels: tuple[str, ...] = ()
+    # PROC-37a: the document number (文号) the decision was issued under, e.g. 赤政发〔2026〕12号;
+    # None leaves the recorded number as it is
+    document_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,20 @@ def publish_decision(
                 "channels",
             )
         )
+    number = (
+        decision.document_number
+        if data.document_number is None
+        else " ".join(data.document_number.split())
+    )
+    if len(number) > DOCUMENT_NUMBER_MAX:
+        out.append(
+            _v(
+                "",
+                N_("The document number is at most %(max)s characters."),
+                "document_number",
+                max=DOCUMENT_NUMBER_MAX,
+            )
+        )
     refuse(out)
     if not published and procedure.build_facts(decision).status(Step.PUBLICATION) is not (
         StepStatus.IN_PROGRESS
@@ -170,6 +190,7 @@ def publish_decision(
         {
             "published_at": local_midnight(data.published_on),
             "publication_channels": "\n".join(channels),
+            "document_number": number,
         },
         action="publication.publish",
         correction=correction if published else None,
