@@ -31,12 +31,14 @@ WIDEST = """() => {
     if (Math.max(r.right, r.left + el.scrollWidth) <= vw + 1) continue;
     let boxed = false;
     for (let p = el.parentElement; p; p = p.parentElement) {
-      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) { boxed = true; break; }
+      const ox = getComputedStyle(p).overflowX;
+      if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') { boxed = true; break; }
     }
     if (boxed) continue;
     const cls = typeof el.className === 'string' && el.className.trim()
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-    out.push(el.tagName.toLowerCase() + cls + ' "' + (el.textContent || '').trim().slice(0, 40) + '"');
+    const text = (el.textContent || '').trim().slice(0, 40);
+    out.push(el.tagName.toLowerCase() + cls + ' "' + text + '"');
   }
   return out.slice(0, 4);
 }"""
