@@ -27,3 +27,12 @@ def on_starting(server):
             "rate limits are per worker with memory:// storage; set "
             "PORTAL_RATELIMIT_STORAGE_URI=redis://... when running several workers"
         )
+
+
+def when_ready(server):
+    # `make run` ends with where the site is and the demo accounts (issue 12).
+    if os.environ.get("PORTAL_RUN_BANNER"):
+        from portal.config import instance_path
+        from portal.demo_accounts import banner, url_of_bind
+
+        print(banner(url_of_bind(bind), instance_path()), flush=True)
