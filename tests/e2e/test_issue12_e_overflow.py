@@ -187,6 +187,35 @@ def test_no_public_page_scrolls_sideways_at_390px(browser, live_server, public_p
     assert offenders == [], "\n".join(offenders)
 
 
+def test_large_text_is_at_least_one_and_a_half_times_the_standard(browser, live_server):
+    # Text, form controls and checkboxes all grow (ui.md: 大字版 scales text at least 1.5x).
+    path = next(p for p in known_form_pages(live_server) if p.endswith("/opinions/new"))
+    probe = """() => {
+      const px = el => el ? parseFloat(getComputedStyle(el).fontSize) : 0;
+      const box = document.querySelector('input[type=checkbox]').getBoundingClientRect();
+      return {body: px(document.body), p: px(document.querySelector('main p')),
+              label: px(document.querySelector('main label')),
+              input: px(document.querySelector('main textarea')), checkbox: box.height};
+    }"""
+    sizes = {}
+    for large in (False, True):
+        context = browser.new_context(
+            java_script_enabled=False, locale="zh-CN", viewport={"width": 390, "height": 800}
+        )
+        if large:
+            host = urlsplit(live_server).hostname
+            context.add_cookies(
+                [{"name": "portal_large_text", "value": "1", "domain": host, "path": "/"}]
+            )
+        page = context.new_page()
+        page.goto(live_server + path)
+        sizes[large] = page.evaluate(probe)
+        context.close()
+    for name, standard in sizes[False].items():
+        assert sizes[True][name] >= 1.5 * standard - 0.5, (name, sizes)
+    assert sizes[False]["checkbox"] >= 24
+
+
 def test_english_pages_fit_a_320px_phone_in_large_text(browser, live_server, public_paths):
     # English words are longer than Chinese ones and break only where allowed.
     sample = [p for p in public_paths if "?" not in p][:60]
