@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
 
-.PHONY: run serve install test test-fast test-db lint fmt i18n-extract i18n-update i18n-compile bench clean i18n
+.PHONY: run demo-accounts serve install test test-fast test-db lint fmt i18n-extract i18n-update i18n-compile bench clean i18n
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,13 +17,21 @@ $(STAMP): pyproject.toml
 install: $(STAMP) i18n-compile
 
 # Plain HTTP on the loopback address: the session cookie cannot be Secure-only here.
+# Quiet on purpose: once the server is ready it prints where the site is and the demo accounts
+# (gunicorn.conf.py when_ready); `.venv/bin/flask portal demo-accounts` prints them again.
 run: export PORTAL_SESSION_COOKIE_SECURE ?= false
+run: export PORTAL_RUN_BANNER = 1
 run: install
-	$(BIN)/flask db upgrade
-	$(BIN)/flask portal seed-demo
+	@out=$$($(BIN)/flask db upgrade 2>&1) || { echo "$$out"; exit 1; }; \
+	  echo "Database schema up to date."
+	@$(BIN)/flask portal seed-demo --quiet
 	@if [ ! -d "$${PORTAL_SEARCH_DIR:-$${PORTAL_INSTANCE_PATH:-instance}/search}" ]; then $(BIN)/flask portal reindex; fi
-	$(BIN)/flask portal drain-outbox
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@$(BIN)/flask portal drain-outbox
+	@$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# The demo staff accounts and passwords of the loaded demo.
+demo-accounts: install
+	@$(BIN)/flask portal demo-accounts
 
 # Whole suite on SQLite (rules, services, web, search, e2e), then the database layers again on
 # every URL in PORTAL_TEST_DATABASE_URLS (space separated; .ci/run sets PostgreSQL and MariaDB).

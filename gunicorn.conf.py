@@ -49,3 +49,12 @@ def pre_request(worker, req):
             chunked = True
     if chunked or (length is not None and length > DRAINABLE_BODY_BYTES):
         req.must_close = True
+
+
+def when_ready(server):
+    # `make run` ends with where the site is and the demo accounts (issue 12).
+    if os.environ.get("PORTAL_RUN_BANNER"):
+        from portal.config import instance_path
+        from portal.demo_accounts import banner, url_of_bind
+
+        print(banner(url_of_bind(bind), instance_path()), flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -31,9 +32,14 @@ def progress_bar(label: str):
 
 
 @portal_cli.command("seed-demo")
-def seed_demo() -> None:
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="One line of output; the accounts are printed by `flask portal demo-accounts`.",
+)
+def seed_demo(quiet: bool) -> None:
     """Load the demo data set (does nothing if already loaded)."""
-    from portal import demo, demo_opinions
+    from portal import demo, demo_accounts, demo_opinions
     from search import events as search_events
 
     result = demo.seed(now=clock.now(), password=current_app.config.get("DEMO_PASSWORD"))
@@ -58,11 +64,52 @@ def seed_demo() -> None:
     from search.indexer import reindex as rebuild
 
     counts = rebuild()
-    click.echo(f"Indexed {sum(counts.values())} documents for search.")
-    click.echo(f"Demo data loaded: {result.decisions} decisions, {result.users} staff accounts.")
+    names = {username: name for username, name, *_ in demo.STAFF}
+    accounts = [
+        {"username": u, "name": names.get(u, ""), "roles": roles, "password": pw}
+        for u, pw, roles in result.credentials
+    ]
+    demo_accounts.save(current_app.instance_path, accounts, now=clock.now())
+    click.echo(
+        f"Demo data loaded: {result.decisions} decisions, {result.users} staff accounts, "
+        f"{sum(counts.values())} documents indexed for search."
+    )
+    if quiet:
+        return
     click.echo("Demo staff accounts (for demonstration only; change them before any real use):")
-    for username, password, roles in result.credentials:
-        click.echo(f"  {username:<22} {password:<22} {roles}")
+    for line in demo_accounts.table(accounts):
+        click.echo(line)
+    click.echo(demo_accounts.print_again_hint())
+
+
+@portal_cli.command("demo-accounts")
+def demo_accounts_command() -> None:
+    """Print the demo staff accounts and their passwords as set when the demo was loaded."""
+    from portal import demo, demo_accounts
+    from portal.models.user import User
+
+    accounts = demo_accounts.load(current_app.instance_path)
+    if accounts is None:
+        usernames = [username for username, *_ in demo.STAFF]
+        present = db.session.scalars(
+            sa.select(User.username).where(User.username.in_(usernames))
+        ).all()
+        if not present:
+            click.echo("No demo data is loaded. Run `make run` or `flask portal seed-demo`.")
+        else:
+            click.echo(
+                "The demo accounts exist but their passwords were not kept (the demo was loaded "
+                "before passwords were stored): "
+                + ", ".join(sorted(present))
+                + ". Set a new password with `flask portal create-user` for a new account, "
+                "or delete the instance folder and run `make run` again."
+            )
+        sys.exit(1)
+    url = demo_accounts.url_of_bind(os.environ.get("PORTAL_BIND", "127.0.0.1:5000"))
+    click.echo("Demo staff accounts (for demonstration only; change them before any real use):")
+    for line in demo_accounts.table(accounts):
+        click.echo(line)
+    click.echo(f"Sign in at {url}/admin/")
 
 
 @portal_cli.command("reindex")

@@ -1275,7 +1275,12 @@ class RecordWriter:
         if not self.done(step):
             return
         start, _end = self.span(step)
-        if not s.consultation_days and not self.d.non_disclosable:
+        already = db.session.scalar(
+            sa.select(Consultation.id).where(Consultation.decision_id == self.d.id).limit(1)
+        )
+        # One comment window per decision: a published decision already has its closed
+        # window from ``make_decision`` (a second identical one repeated it in the feeds).
+        if not s.consultation_days and not self.d.non_disclosable and already is None:
             opens = at_local(start + timedelta(days=1), 0)
             closes = opens + timedelta(days=31)  # PROC-17b: a full 30-day period
             add_consultation(self.d, s, self.draft, opens, closes, self.now)

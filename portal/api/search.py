@@ -11,7 +11,7 @@ from portal.errors import json_error
 from portal.extensions import db, limiter
 from portal.models.org import Government
 from portal.public._util import page_args
-from portal.public.search import SORTS, search_args
+from portal.public.search import SORTS, describe_hits, search_args
 from portal.rules.errors import N_
 from portal.rules.stages import Stage
 from search.service import SearchUnavailable, kinds, search
@@ -35,6 +35,19 @@ def _invalid() -> dict[str, str]:
     if gov and not db.session.scalar(sa.select(Government.id).where(Government.slug == gov)):
         fields["gov"] = N_("Unknown government.")
     return fields
+
+
+def _described(info) -> dict:
+    """What the hit is and its decision's stage (issue 12), in the reader's language."""
+    return {
+        "what": info.what,
+        "heading": info.heading,
+        "decision_title": info.decision_title or None,
+        "stage": info.stage or None,
+        "stage_label": info.stage_label or None,
+        "consultation_open": info.consultation_open,
+        "consultation_closes_at": iso(info.consultation_closes_at),
+    }
 
 
 @bp.get("/search")
@@ -67,6 +80,7 @@ def search_api():
             code="search_unavailable",
             headers={"Retry-After": "60"},
         )
+    described = describe_hits(results.hits)
     payload = envelope(
         [
             {
@@ -79,6 +93,7 @@ def search_api():
                 "date": iso(hit.date),
                 "decision_id": hit.decision_id or None,
                 "gov": hit.gov or None,
+                **_described(described[(hit.type, hit.id)]),
             }
             for hit in results.hits
         ],
@@ -121,6 +136,26 @@ _HIT = {
         "date": {"type": ["string", "null"], "format": "date-time"},
         "decision_id": {"type": ["integer", "null"]},
         "gov": {"type": ["string", "null"]},
+        "what": {
+            "type": "string",
+            "description": "what the hit is, in the reader's language (e.g. a public opinion)",
+        },
+        "heading": {
+            "type": "string",
+            "description": "the hit's heading as the search page shows it (an opinion reads "
+            "'Opinion on “<decision>”', not the decision's title alone)",
+        },
+        "decision_title": {"type": ["string", "null"]},
+        "stage": {
+            "type": ["string", "null"],
+            "description": "the current stage identifier of the hit's decision",
+        },
+        "stage_label": {"type": ["string", "null"], "description": "the stage in words"},
+        "consultation_open": {
+            "type": "boolean",
+            "description": "the decision's public consultation is open now",
+        },
+        "consultation_closes_at": {"type": ["string", "null"], "format": "date-time"},
     },
 }
 

@@ -21,4 +21,5 @@ from portal.public import (  # noqa: E402,F401
     search,
     sitemap,
     statistics,
+    wording,
 )

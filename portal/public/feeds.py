@@ -130,6 +130,14 @@ def consultations_opened(scope: Scope, now: datetime) -> list[Entry]:
         .order_by(Consultation.opens_at.desc(), Consultation.id.desc())
         .limit(MAX_ENTRIES)
     ).all()
+    # A repeated window (same decision, same opening) is one announcement: keep the first
+    # row's entry so its id stays stable, and never list the same "consultation opened" twice.
+    first: dict[tuple[int, datetime], Consultation] = {}
+    for c in rows:
+        key = (c.decision_id, c.opens_at)
+        if key not in first or c.id < first[key].id:
+            first[key] = c
+    rows = [c for c in rows if first[(c.decision_id, c.opens_at)] is c]
     return [
         Entry(
             key=f"consultation/{c.id}",

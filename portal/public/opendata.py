@@ -14,6 +14,11 @@ would run as a formula (leading = + - @, tab, CR) gets a leading apostrophe
 (``portal.services.exports.neutralise``). Files are streamed in batches; the ETag (weak: it is
 derived from the dataset's state, not from the bytes) and Last-Modified come from counts and
 timestamps, so a 304 costs one small query.
+
+Every ``url`` is absolute: ``PORTAL_PUBLIC_URL`` (the portal's public address) when it is set,
+otherwise the host the file was requested from. The files carry a licence (``PORTAL_DATA_LICENCE``
+and ``PORTAL_DATA_LICENCE_URL``; CC BY 4.0 unless configured): in the JSON head, as a
+``Link: <...>; rel="license"`` header on both formats, and on the data page.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -53,6 +59,31 @@ from portal.services.exports import neutralise
 from portal.services.opinions import OpinionStatus
 
 BATCH = 500
+DEFAULT_LICENCE = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+
+
+def _setting(name: str) -> str:
+    return (current_app.config.get(name) or os.environ.get(f"PORTAL_{name}") or "").strip()
+
+
+def public_base() -> str:
+    """The portal's public address without a trailing slash: ``PORTAL_PUBLIC_URL`` when set,
+    otherwise the scheme and host of the current request."""
+    return (_setting("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def absolute(path: str) -> str:
+    return public_base() + path
+
+
+def data_licence() -> dict[str, str]:
+    """The licence of the open data: its name and the URL of its text."""
+    name = _setting("DATA_LICENCE")
+    url = _setting("DATA_LICENCE_URL")
+    if not name:
+        name, url = DEFAULT_LICENCE[0], url or DEFAULT_LICENCE[1]
+    return {"name": name, "url": url}
+
 
 TYPES = {
     "integer": _l("integer"),
@@ -104,6 +135,7 @@ class Dataset:
 
 
 def decision_rows() -> Iterator[dict]:
+    base = public_base()
     last_id = 0
     while True:
         batch = db.session.scalars(
@@ -139,7 +171,7 @@ def decision_rows() -> Iterator[dict]:
                 "consultation_shortened_reason": (c.shortened_reason or None) if c else None,
                 "published_at": iso(d.published_at),
                 "updated_at": iso(d.stage_changed_at),
-                "url": f"/decisions/{d.id}",
+                "url": f"{base}/decisions/{d.id}",
             }
         last_id = batch[-1].id
 
@@ -231,6 +263,7 @@ def _published_opinions():
 def opinion_rows() -> Iterator[dict]:
     from portal.services.moderation import public_name
 
+    base = public_base()
     last_id = 0
     while True:
         batch = db.session.scalars(
@@ -255,7 +288,7 @@ def opinion_rows() -> Iterator[dict]:
                 "display_name": public_name(op) or None,
                 "adoption": str(op.adoption),
                 "response": op.response or None,
-                "url": f"/decisions/{op.decision_id}/opinions#opinion-{op.id}",
+                "url": f"{base}/decisions/{op.decision_id}/opinions#opinion-{op.id}",
                 "channel": str(op.channel),
             }
         last_id = batch[-1].id
@@ -287,6 +320,7 @@ def hearing_rows() -> Iterator[dict]:
     if query is None or hearing is None:
         return
     now = clock.now()
+    base = public_base()
     for h in db.session.scalars(
         query.where(hearing.announced_at <= now)
         .options(selectinload(hearing.decision).selectinload(Decision.government))
@@ -315,7 +349,7 @@ def hearing_rows() -> Iterator[dict]:
             "list_published_at": public_at("list_published_at"),
             "report_published_at": public_at("report_published_at"),
             "cancelled_at": public_at("cancelled_at"),
-            "url": f"/hearings/{h.id}",
+            "url": f"{base}/hearings/{h.id}",
         }
 
 
@@ -344,7 +378,7 @@ def hearing_state() -> list:
 
 GOV = Field("gov", "code", _l("The deciding government's short name (slug), e.g. chifeng."))
 DECISION_ID = Field("decision_id", "integer", _l("Id of the decision item (see decisions)."))
-URL = Field("url", "string", _l("Path of the public page on this portal."))
+URL = Field("url", "string", _l("Address (absolute URL) of the public page on this portal."))
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -575,7 +609,12 @@ def _take(buffer: io.StringIO) -> str:
 
 
 def json_chunks(dataset: Dataset) -> Iterator[str]:
-    head = {"dataset": dataset.name, "fields": dataset.columns}
+    head = {
+        "dataset": dataset.name,
+        "license": data_licence(),
+        "source": absolute("/data"),
+        "fields": dataset.columns,
+    }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ',"items":['
     first = True
     for row in dataset.rows():
@@ -593,7 +632,8 @@ FORMATS = {
 
 def validators(dataset: Dataset) -> tuple[str, datetime | None]:
     state = dataset.state()
-    etag = etag_of(dataset.name, state)
+    # The files hold absolute URLs and the licence: another host or licence is another file.
+    etag = etag_of(dataset.name, [*state, public_base(), *data_licence().values()])
     modified = last_modified(v for v in state if isinstance(v, datetime))
     return etag, modified
 
@@ -613,6 +653,9 @@ def data_file(name: str, fmt: str):
         if fmt == "csv":
             response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.set_etag(etag, weak=True)
+    licence = data_licence()
+    if licence["url"]:
+        response.headers["Link"] = f'<{licence["url"]}>; rel="license"'
     if modified is not None:
         response.last_modified = modified
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -635,4 +678,9 @@ def _downloads_cors(response: Response) -> Response:
 @bp.get("/data")
 @cached_page
 def data_page():
-    return render_template("public/data.html", datasets=list(DATASETS.values()), types=TYPES)
+    return render_template(
+        "public/data.html",
+        datasets=list(DATASETS.values()),
+        types=TYPES,
+        licence=data_licence(),
+    )
