@@ -27,3 +27,13 @@ def on_starting(server):
             "rate limits are per worker with memory:// storage; set "
             "PORTAL_RATELIMIT_STORAGE_URI=redis://... when running several workers"
         )
+
+
+def post_worker_init(worker):
+    # Issue 12: send queued e-mail while the site runs (one worker at a time holds the lock;
+    # PORTAL_MAIL_SYNC=off leaves it to `flask portal drain-outbox`).
+    from portal.workers import start_mail_sender
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "config"):
+        start_mail_sender(app)

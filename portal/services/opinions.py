@@ -43,7 +43,7 @@ from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.privacy import normalise
 from portal.rules.workdays import local_date
-from portal.services import audit, outbox
+from portal.services import audit
 from portal.services import decisions as decision_service
 
 __all__ = [
@@ -344,6 +344,7 @@ def submit_opinion(
         channel=channel,
         entered_at=now if offline is not None else None,
         entered_by_id=getattr(actor, "id", None) if offline is not None else None,
+        language=_submitter_language(),
     )
     moderation.assign_group(opinion)  # campaign grouping, once, on submission
     db.session.add(opinion)
@@ -363,22 +364,17 @@ def submit_opinion(
             ip=ip,
         )
     if clean.contact_email:
-        outbox.enqueue(
-            "mail.send",
-            {
-                "to": clean.contact_email,
-                "subject": f"意见回执码 Opinion receipt {code}",
-                "body": (
-                    f"您对《{decision.title}》提出的意见已收到，回执码：{code}。\n"
-                    f"Your opinion on \u201c{decision.title}\u201d was received. "
-                    f"Receipt code: {code}.\n"
-                    "可凭回执码在 /opinions/status 查询处理情况。"
-                    " Look up its status at /opinions/status.\n"
-                ),
-            },
-            now=now,
-        )
+        from portal.services import notifications
+
+        notifications.opinion_received(opinion, now=now)  # the receipt, with an absolute link
     return opinion
+
+
+def _submitter_language() -> str:
+    """The language the submitter used (zh_CN or en): their e-mails are written in it."""
+    from portal.services import notifications
+
+    return notifications.current_language()
 
 
 def lookup_opinion(receipt_code: str | None) -> Opinion | None:

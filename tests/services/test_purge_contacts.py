@@ -105,6 +105,7 @@ def test_purges_are_a_list_the_command_runs_in_order(demo):
         "proposals",
         "opinions",
         "hearing registrations",
+        "decision follows",
         "sent e-mails",
     ]
     answered(DAYS + 3)
