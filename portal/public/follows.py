@@ -38,6 +38,7 @@ def _form_page(decision, *, email: str = "", errors=None, status: int = 200):
 
 
 @bp.route("/decisions/<int:decision_id>/follow", methods=["GET", "POST"])
+@csrf.exempt  # anonymous and session-less; shown on cached pages (see _follow_form.html)
 @limiter.limit("5 per hour", methods=["POST"])
 def decision_follow(decision_id: int):
     decision = _public_decision_or_404(decision_id)

@@ -617,3 +617,40 @@ def purge_contacts(*, now: datetime, days: int, actor="system", dry_run: bool = 
             details={"registrations": count, "retention_days": days},
         )
     return len(rows)
+
+
+# -- what the registrant sees: every step of their registration (issue 12) ----------------------
+
+
+def registration_history(registration: HearingRegistration) -> list:
+    """Registered, invited, the draw's outcome, moved up, materials received, checked in,
+    cancelled (by them or with the meeting): each with its date, oldest first."""
+    from portal.services.opinions import HistoryItem
+
+    hearing = registration.hearing
+    first = "invited" if registration.invited else "registered"
+    items = [HistoryItem(first, registration.registered_at)]
+    if registration.draw_selected is True and hearing.selected_at:
+        items.append(HistoryItem("selected", hearing.selected_at))
+    elif registration.draw_selected is False and hearing.selected_at:
+        items.append(HistoryItem("not_selected", hearing.selected_at))
+    moved_up = (
+        registration.status is RegistrationStatus.CONFIRMED
+        and registration.draw_selected is not True
+        and not registration.invited
+        and registration.status_changed_at
+        and registration.status_changed_at > registration.registered_at
+    )
+    if moved_up:
+        items.append(HistoryItem("moved_up", registration.status_changed_at))
+    if hearing.list_published_at and registration.status is RegistrationStatus.CONFIRMED:
+        items.append(HistoryItem("list_published", hearing.list_published_at))
+    if registration.materials_delivered_at:
+        items.append(HistoryItem("materials", registration.materials_delivered_at))
+    if registration.checked_in_at:
+        items.append(HistoryItem("checked_in", registration.checked_in_at))
+    if registration.cancelled_at:
+        items.append(HistoryItem("cancelled", registration.cancelled_at))
+    if hearing.cancelled_at:
+        items.append(HistoryItem("hearing_cancelled", hearing.cancelled_at, hearing.cancel_reason))
+    return sorted(items, key=lambda i: i.at)

@@ -451,3 +451,34 @@ def purge_opinion_contacts(
 def purge_contacts(*, now: datetime, days: int, actor="system", dry_run: bool = False) -> int:
     """The ``flask portal purge-contacts`` entry point (``portal.cli_privacy.PURGES``)."""
     return purge_opinion_contacts(now=now, retention_days=days, actor=actor, dry_run=dry_run)
+
+
+# -- what the submitter sees: every step of their opinion (issue 12) -----------------------------
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One dated step of an opinion or a registration, as its owner's status page lists it."""
+
+    kind: str  # received, published, withheld, answered, report, ...
+    at: datetime
+    detail: str = ""
+
+
+def opinion_history(opinion: Opinion) -> list[HistoryItem]:
+    """Received, published or withheld (with the reason code), answered, the adoption report
+    published: each with its date, oldest first."""
+    from portal.services import adoption
+
+    items = [HistoryItem("received", opinion.submitted_at, opinion.channel.value)]
+    if opinion.status is OpinionStatus.PUBLISHED and opinion.moderated_at:
+        items.append(HistoryItem("published", opinion.moderated_at))
+    elif opinion.status is OpinionStatus.WITHHELD and opinion.moderated_at:
+        reason = opinion.withheld_reason.value if opinion.withheld_reason else ""
+        items.append(HistoryItem("withheld", opinion.moderated_at, reason))
+    if opinion.answered_at and opinion.adoption is not AdoptionStatus.PENDING:
+        items.append(HistoryItem("answered", opinion.answered_at, opinion.adoption.value))
+    report = adoption.published_report(opinion.decision)
+    if report is not None and report.published_at:
+        items.append(HistoryItem("report", report.published_at))
+    return sorted(items, key=lambda i: i.at)
