@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import os
 import threading
@@ -49,7 +50,10 @@ def register_handlers(app: Flask) -> None:
                 "e-mail %s dropped: the recipient unsubscribed or was purged", payload.get("event")
             )
             return
-        msg = EmailMessage()
+        # Long headers (the unsubscribe link) stay on one line instead of becoming encoded
+        # words; the file sink also keeps UTF-8 headers readable.
+        smtp = bool(app.config.get("MAIL_SERVER"))
+        msg = EmailMessage(policy=email.policy.default.clone(max_line_length=998, utf8=not smtp))
         msg["From"] = app.config["MAIL_SENDER"]
         msg["To"] = payload["to"]
         msg["Subject"] = payload["subject"]
@@ -57,7 +61,7 @@ def register_handlers(app: Flask) -> None:
         msg["Message-ID"] = make_msgid(domain=_domain(app))
         for name, value in (payload.get("headers") or {}).items():
             msg[name] = value
-        if app.config.get("MAIL_SERVER"):
+        if smtp:
             import smtplib
 
             msg.set_content(payload["body"])
