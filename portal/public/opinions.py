@@ -135,7 +135,7 @@ def opinion_new(decision_id: int):
 
 
 HISTORY_LABELS = {
-    "received": _l("Received"),
+    "received": _l("Your opinion was received"),
     "published": _l("Published on the decision's page"),
     "withheld": _l("Not published"),
     "answered": _l("Answered"),
