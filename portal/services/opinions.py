@@ -344,7 +344,7 @@ def submit_opinion(
         channel=channel,
         entered_at=now if offline is not None else None,
         entered_by_id=getattr(actor, "id", None) if offline is not None else None,
-        language=_submitter_language(),
+        language=_submitter_language() if offline is None else "zh_CN",
     )
     moderation.assign_group(opinion)  # campaign grouping, once, on submission
     db.session.add(opinion)
