@@ -188,6 +188,8 @@ def test_follow_submit_and_hear_back_by_email(browser, mail_server, smtp, staff_
     decision_url = page.url
     decision_id = int(re.search(r"/decisions/(\d+)", decision_url).group(1))
     assert page.locator(f"a[href='/feeds/decisions/{decision_id}.atom']").count() >= 1
+    page.locator(f"#follow-email-{decision_id}").scroll_into_view_if_needed()
+    page.screenshot(path=str(ROOT / "test-artifacts" / "issue12-b-dossier-follow-phone.png"))
     page.fill(f"#follow-email-{decision_id}", CITIZEN)
     page.get_by_role("button", name="邮件订阅").click()
     page.wait_for_load_state()
