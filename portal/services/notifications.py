@@ -148,7 +148,10 @@ def _render(template: str, language: str, **context) -> tuple[str, str]:
     env = current_app.jinja_env
     with force_locale(language_of(language)):
         text = env.get_template(f"email/{template}.txt").render(
-            is_zh=language_of(language) == "zh_CN", lang=language_of(language), **context
+            is_zh=language_of(language) == "zh_CN",
+            lang=language_of(language),
+            sep="：" if language_of(language) == "zh_CN" else ": ",  # full-width only in Chinese
+            **context,
         )
     subject, _sep, body = text.strip("\n").partition("\n")
     return " ".join(subject.split())[:200], body.strip("\n") + "\n"
