@@ -58,3 +58,13 @@ def when_ready(server):
         from portal.demo_accounts import banner, url_of_bind
 
         print(banner(url_of_bind(bind), instance_path()), flush=True)
+
+
+def post_worker_init(worker):
+    # Issue 12: send queued e-mail while the site runs (one worker at a time holds the lock;
+    # PORTAL_MAIL_SYNC=off leaves it to `flask portal drain-outbox`).
+    from portal.workers import start_mail_sender
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "config"):
+        start_mail_sender(app)

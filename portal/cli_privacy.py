@@ -21,6 +21,7 @@ from portal.cli import portal_cli
 from portal.extensions import db
 from portal.models.outbox import OutboxMessage
 from portal.services import audit
+from portal.services import follows as follow_service
 from portal.services import hearings as hearing_service
 from portal.services import opinions as opinion_service
 from portal.services import proposals as proposal_service
@@ -66,6 +67,7 @@ PURGES: list[tuple[str, PurgeFunction]] = [
     ("proposals", proposal_service.purge_contacts),
     ("opinions", opinion_service.purge_contacts),
     ("hearing registrations", hearing_service.purge_contacts),
+    ("decision follows", follow_service.purge_contacts),  # issue 12
     ("sent e-mails", purge_sent_mail),
 ]
 

@@ -65,6 +65,14 @@ class Config:
         self.MAIL_PASSWORD = env("MAIL_PASSWORD")
         self.MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
         self.MAIL_SENDER = env("MAIL_SENDER", "noreply@decision-portal.local")
+        # Issue 12: e-mails carry absolute links on this base (no trailing slash needed).
+        self.PUBLIC_URL = public_url_default()
+        # The background mail sender in each web process (``portal.mailer``): ``thread``
+        # (default; one process at a time holds the lock) or ``off`` (only drain-outbox).
+        self.MAIL_SYNC = env("MAIL_SYNC")
+        self.MAIL_SWEEP_SECONDS = float(env("MAIL_SWEEP_SECONDS", "5") or 5)
+        # Follow a decision by e-mail: an unconfirmed follow is deleted after this many days.
+        self.FOLLOW_CONFIRM_DAYS = int(env("FOLLOW_CONFIRM_DAYS", "7") or 7)
         # Cookies and sessions (security.md: Flask's defaults are not enough).
         self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
@@ -93,6 +101,20 @@ class Config:
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def public_url_default() -> str:
+    """``PORTAL_PUBLIC_URL``, else ``http://<PORTAL_SERVER_NAME>``, else the bind address."""
+    value = env("PUBLIC_URL")
+    if value:
+        return value.rstrip("/")
+    server = env("SERVER_NAME") or os.environ.get("SERVER_NAME")
+    if server:
+        return f"http://{server}".rstrip("/")
+    bind = os.environ.get("PORTAL_BIND", "127.0.0.1:5000")
+    if bind.startswith(("0.0.0.0:", "[::]:")):
+        bind = "127.0.0.1:" + bind.rsplit(":", 1)[1]
+    return f"http://{bind}"
 
 
 def engine_options(url: str) -> dict:

@@ -35,6 +35,7 @@ from portal.models.expert_pool import (
     ExpertSelection,
     ExpertSelectionPick,
 )
+from portal.models.follow import DecisionFollow  # issue 12: follow a decision by e-mail
 from portal.models.hearing import Hearing, HearingRegistration, HearingSide
 from portal.models.implementation import DecisionChange, DecisionChangeKind
 from portal.models.opinion import AnswerTemplate, Opinion, OpinionReport
@@ -77,6 +78,7 @@ __all__ = [
     "Decision",
     "DecisionChange",
     "DecisionChangeKind",
+    "DecisionFollow",  # issue 12
     "DecisionSource",
     "Department",
     "DepartmentKind",

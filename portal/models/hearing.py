@@ -171,6 +171,9 @@ class HearingRegistration(db.Model):
     )
     record_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     record_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Notifications (issue 12): the language at registration (zh_CN or en) and the opt-out.
+    language: Mapped[str] = mapped_column(sa.String(8), default="zh_CN", server_default="zh_CN")
+    mail_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hearing: Mapped[Hearing] = relationship()
     side: Mapped[HearingSide | None] = relationship()

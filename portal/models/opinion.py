@@ -79,6 +79,10 @@ class Opinion(db.Model):
     theme: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     # Contact details were deleted after the retention period (security.md, PIPL art. 19).
     contacts_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Notifications (issue 12): the submitter's language at submission (zh_CN or en), and when
+    # they unsubscribed from e-mails about this opinion (nothing is sent after that).
+    language: Mapped[str] = mapped_column(sa.String(8), default="zh_CN", server_default="zh_CN")
+    mail_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     decision: Mapped[Decision] = relationship()
     consultation: Mapped[Consultation] = relationship()

@@ -11,6 +11,7 @@ from portal.public import (  # noqa: E402,F401
     dossier,
     evaluation,
     feeds,
+    follows,
     hearings,
     home,
     listings,

@@ -263,6 +263,20 @@ def qr_svg(registration) -> Markup:
     return Markup(svg)  # noqa: S704 - segno's own markup: path data and escaped title
 
 
+HISTORY_LABELS = {
+    "registered": _l("Registration received"),
+    "invited": _l("Invited by the organiser"),
+    "selected": _l("Selected in the draw"),
+    "not_selected": _l("Not selected in the draw: on the waiting list"),
+    "moved_up": _l("Moved up from the waiting list: seat confirmed"),
+    "list_published": _l("Participant list published; the materials are available"),
+    "materials": _l("Materials received"),
+    "checked_in": _l("Checked in"),
+    "cancelled": _l("Registration cancelled"),
+    "hearing_cancelled": _l("The meeting was cancelled"),
+}
+
+
 def _registration_page(template: str, registration, **extra):
     return (
         render_template(
@@ -270,6 +284,8 @@ def _registration_page(template: str, registration, **extra):
             registration=registration,
             hearing=registration.hearing if registration else None,
             status_labels=STATUS_LABELS,
+            history=svc.registration_history(registration) if registration else [],
+            history_labels=HISTORY_LABELS,
             qr=qr_svg(registration)
             if registration and registration.status is RegistrationStatus.CONFIRMED
             else None,
@@ -320,7 +336,11 @@ def _back_to_status(registration):
 @bp.post("/registrations/cancel")
 @limiter.limit("20 per hour")
 def registration_cancel():
+    """Two steps without JavaScript: the status page's button shows a confirmation page (no
+    write); its button posts again with ``confirm=yes``, and only that cancels."""
     registration = _posted_registration()
+    if request.form.get("confirm") != "yes":
+        return _registration_page("public/registration_cancel_confirm.html", registration)
     try:
         transaction.run(lambda: svc.cancel_registration(registration, now=clock.now()))
     except RuleViolation as v:

@@ -21,8 +21,8 @@ from portal.public import bp
 from portal.public._util import enum_arg, page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.errors import RuleViolation
+from portal.services import adoption, moderation, notifications
 from portal.services import decisions as decision_service
-from portal.services import moderation
 from portal.services import opinions as opinion_service
 from portal.services.opinions import AdoptionStatus, OpinionChannel, OpinionStatus
 
@@ -134,6 +134,29 @@ def opinion_new(decision_id: int):
     return redirect(url_for("public.opinion_receipt", decision_id=decision.id), code=303)
 
 
+HISTORY_LABELS = {
+    "received": _l("Your opinion was received"),
+    "published": _l("Published on the decision's page"),
+    "withheld": _l("Not published"),
+    "answered": _l("Answered"),
+    "report": _l("Adoption report published"),
+}
+
+
+def _status_context(opinion) -> dict:
+    """What the receipt and the status page show: the text, every step with its date, the
+    answer with the answering unit, and links to the decision and to the adoption report."""
+    if opinion is None:
+        return {"history": [], "report": None, "unit": None}
+    return {
+        "history": opinion_service.opinion_history(opinion),
+        "report": adoption.published_report(opinion.decision),
+        "unit": notifications.answering_unit(opinion),
+        "history_labels": HISTORY_LABELS,
+        "reason_labels": moderation.WITHHOLD_REASON_LABELS,
+    }
+
+
 @bp.get("/decisions/<int:decision_id>/opinions/receipt")
 def opinion_receipt(decision_id: int):
     code = session.get(RECEIPT_SESSION_KEY)
@@ -141,7 +164,11 @@ def opinion_receipt(decision_id: int):
     if opinion is None or opinion.decision_id != decision_id:
         return redirect(url_for("public.opinion_status"))
     response = render_template(
-        "public/opinion_receipt.html", decision=opinion.decision, opinion=opinion
+        "public/opinion_receipt.html",
+        decision=opinion.decision,
+        opinion=opinion,
+        status_labels=STATUS_LABELS,
+        **_status_context(opinion),
     )
     return response, 200, {"Cache-Control": "no-store"}
 
@@ -156,6 +183,7 @@ def opinion_status():
             code="",
             missing=False,
             status_labels=STATUS_LABELS,
+            **_status_context(None),
         )
     opinion = opinion_service.lookup_opinion(raw)
     status = 200 if opinion else 404
@@ -166,9 +194,10 @@ def opinion_status():
             code=raw.strip()[:40],
             missing=opinion is None,
             status_labels=STATUS_LABELS,
+            **_status_context(opinion),
         ),
         status,
-        {"Cache-Control": "no-store"},
+        {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
 
 

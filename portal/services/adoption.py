@@ -25,7 +25,7 @@ from portal.rules.consultation import OpinionStatus, report_publication_violatio
 from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import N_, RuleViolation
 from portal.rules.privacy import mask_personal_data, normalise
-from portal.services import audit, drafts, moderation, outbox
+from portal.services import audit, drafts, moderation, notifications, outbox
 from portal.services.moderation import RESPONSE_MAX, _answer_fields, public_name
 from portal.services.records import update_record
 
@@ -246,6 +246,7 @@ def publish_report(decision: Decision, *, actor, now: datetime, ip: str = "") ->
             ip=ip,
         )
         outbox.enqueue("search.decision", {"id": decision.id}, now=now)
+        notifications.adoption_report_published(decision, now=now)  # issue 12
     return report
 
 

@@ -409,6 +409,9 @@ def publish_list(hearing: Hearing, *, actor, now: datetime, ip: str = "") -> Hea
         hearing.selected_at = now  # first come and invitation: the list is the selection
     hearing.list_published_at = now
     db.session.flush()
+    for r in svc.registrations(hearing, {RegistrationStatus.CONFIRMED}):
+        if r.materials_delivered_at is None:
+            svc.notify(r, "materials", now=now)  # issue 12: the materials can be received
     _audit(
         "hearing.list_publish",
         hearing,

@@ -29,14 +29,13 @@ from portal.rules import hearings as rules
 from portal.rules.errors import N_, RuleViolation
 from portal.rules.hearings import (  # re-exported for the views (no portal.rules.hearings there)
     DeliveryMethod,  # noqa: F401
-    HearingKind,
+    HearingKind,  # noqa: F401
     HearingPhase,  # noqa: F401
     RecordConfirmation,  # noqa: F401
     RegistrationStatus,
     SelectionMethod,
 )
 from portal.rules.privacy import resident_id_is_valid
-from portal.services import outbox
 from portal.services.opinions import (
     DUPLICATE_WINDOW,
     IDEMPOTENCY_KEY_MAX,
@@ -473,6 +472,7 @@ def register_for_hearing(
         content_hash=content_hash,
         active_contact_key=contact_key(hearing.id, clean.contact_phone),
         ip_hash=_secret_hash("ip", ip) if ip else "",
+        language=_registrant_language(),
     )
     db.session.add(registration)
     db.session.flush()
@@ -481,6 +481,12 @@ def register_for_hearing(
 
     hearing_steps.sync_activity(hearing)
     return registration
+
+
+def _registrant_language() -> str:
+    from portal.services import notifications
+
+    return notifications.current_language()
 
 
 # -- cancellation and the waiting list ----------------------------------------------------------
@@ -552,48 +558,13 @@ def promote_next(
 
 # -- notifications through the outbox -----------------------------------------------------------
 
-_SUBJECTS = {
-    "received": ("报名回执", "Registration receipt"),
-    "cancelled": ("报名已取消", "Registration cancelled"),
-    "moved_up": ("您已获得参加名额", "You now have a seat"),
-    "selected": ("遴选结果：已入选", "Selection result: selected"),
-    "waitlisted": ("遴选结果：候补", "Selection result: waiting list"),
-    "invited": ("参加邀请", "Invitation"),
-    "hearing_cancelled": ("会议已取消", "Meeting cancelled"),
-}
-_STATUS_ZH = {
-    RegistrationStatus.APPLIED: "已报名，等待遴选",
-    RegistrationStatus.CONFIRMED: "已确认参加",
-    RegistrationStatus.WAITLISTED: "候补",
-    RegistrationStatus.CANCELLED: "已取消",
-}
-
 
 def notify(registration: HearingRegistration, event: str, *, now: datetime) -> None:
-    """An e-mail through the outbox (``mail.send``) when the person gave an address."""
-    if not registration.contact_email:
-        return
-    hearing = registration.hearing or db.session.get(Hearing, registration.hearing_id)
-    zh, en = _SUBJECTS[event]
-    kind_zh = "座谈会" if hearing.kind is HearingKind.SYMPOSIUM else "听证会"
-    outbox.enqueue(
-        "mail.send",
-        {
-            "to": registration.contact_email,
-            "subject": f"{zh} {en}: {hearing.title}"[:200],
-            "body": (
-                f"{registration.name}：\n"
-                f"您报名参加的{kind_zh}《{hearing.title}》"
-                f"当前状态：{_STATUS_ZH[registration.status]}。\n"
-                f"回执码：{registration.receipt_code}。"
-                "可凭回执码在 /registrations/status 查询或取消。\n"
-                f"Your registration for \u201c{hearing.title}\u201d is now: "
-                f"{registration.status}. Receipt code: {registration.receipt_code}. "
-                "Look it up or cancel it at /registrations/status.\n"
-            ),
-        },
-        now=now,
-    )
+    """An e-mail through the outbox (``mail.send``) when the person gave an address, in their
+    language with absolute links (``portal.services.notifications``)."""
+    from portal.services import notifications
+
+    notifications.registration_changed(registration, event, now=now)
 
 
 # -- retention of contact details (security.md; PIPL art. 19) ------------------------------------
@@ -646,3 +617,40 @@ def purge_contacts(*, now: datetime, days: int, actor="system", dry_run: bool = 
             details={"registrations": count, "retention_days": days},
         )
     return len(rows)
+
+
+# -- what the registrant sees: every step of their registration (issue 12) ----------------------
+
+
+def registration_history(registration: HearingRegistration) -> list:
+    """Registered, invited, the draw's outcome, moved up, materials received, checked in,
+    cancelled (by them or with the meeting): each with its date, oldest first."""
+    from portal.services.opinions import HistoryItem
+
+    hearing = registration.hearing
+    first = "invited" if registration.invited else "registered"
+    items = [HistoryItem(first, registration.registered_at)]
+    if registration.draw_selected is True and hearing.selected_at:
+        items.append(HistoryItem("selected", hearing.selected_at))
+    elif registration.draw_selected is False and hearing.selected_at:
+        items.append(HistoryItem("not_selected", hearing.selected_at))
+    moved_up = (
+        registration.status is RegistrationStatus.CONFIRMED
+        and registration.draw_selected is not True
+        and not registration.invited
+        and registration.status_changed_at
+        and registration.status_changed_at > registration.registered_at
+    )
+    if moved_up:
+        items.append(HistoryItem("moved_up", registration.status_changed_at))
+    if hearing.list_published_at and registration.status is RegistrationStatus.CONFIRMED:
+        items.append(HistoryItem("list_published", hearing.list_published_at))
+    if registration.materials_delivered_at:
+        items.append(HistoryItem("materials", registration.materials_delivered_at))
+    if registration.checked_in_at:
+        items.append(HistoryItem("checked_in", registration.checked_in_at))
+    if registration.cancelled_at:
+        items.append(HistoryItem("cancelled", registration.cancelled_at))
+    if hearing.cancelled_at:
+        items.append(HistoryItem("hearing_cancelled", hearing.cancelled_at, hearing.cancel_reason))
+    return sorted(items, key=lambda i: i.at)

@@ -25,7 +25,7 @@ from portal.rules.consultation import OpinionStatus, WithholdReason
 from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import N_, RuleViolation
 from portal.rules.privacy import mask_personal_data, normalise
-from portal.services import outbox
+from portal.services import notifications, outbox
 from portal.services.records import update_record
 
 # The published reason codes of withheld opinions (labels live with the others).
@@ -209,6 +209,7 @@ def opinions_of(decision: Decision, ids: Iterable[int]) -> list[Opinion]:
 
 def approve_opinion(opinion: Opinion, *, actor, now: datetime, ip: str = "") -> Opinion:
     """Publish the opinion: the published text has phone and ID numbers masked (A39)."""
+    newly = opinion.status is not OpinionStatus.PUBLISHED
     update_record(
         opinion,
         {
@@ -225,6 +226,8 @@ def approve_opinion(opinion: Opinion, *, actor, now: datetime, ip: str = "") -> 
         ip=ip,
     )
     outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
+    if newly:
+        notifications.opinion_published(opinion, now=now)  # issue 12: tell the submitter
     return opinion
 
 
@@ -238,6 +241,7 @@ def withhold_opinion(
         raise RuleViolation(
             "", N_("Choose why the opinion is not published."), field="reason"
         ) from None
+    newly = opinion.status is not OpinionStatus.WITHHELD or opinion.withheld_reason != reason
     update_record(
         opinion,
         {
@@ -254,6 +258,8 @@ def withhold_opinion(
         ip=ip,
     )
     outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
+    if newly:
+        notifications.opinion_withheld(opinion, now=now)  # issue 12: with the reason in words
     return opinion
 
 
@@ -399,6 +405,7 @@ def answer_opinions(
             correction=correction or None,
         )
         outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
+        notifications.opinion_answered(opinion, now=now)  # issue 12 (move to the release step)
     return len(opinions)
 
 

@@ -43,7 +43,7 @@ from portal.rules.enums import AdoptionStatus
 from portal.rules.errors import N_, RuleViolation, refuse
 from portal.rules.privacy import normalise
 from portal.rules.workdays import local_date
-from portal.services import audit, outbox
+from portal.services import audit
 from portal.services import decisions as decision_service
 
 __all__ = [
@@ -344,6 +344,7 @@ def submit_opinion(
         channel=channel,
         entered_at=now if offline is not None else None,
         entered_by_id=getattr(actor, "id", None) if offline is not None else None,
+        language=_submitter_language() if offline is None else "zh_CN",
     )
     moderation.assign_group(opinion)  # campaign grouping, once, on submission
     db.session.add(opinion)
@@ -363,22 +364,17 @@ def submit_opinion(
             ip=ip,
         )
     if clean.contact_email:
-        outbox.enqueue(
-            "mail.send",
-            {
-                "to": clean.contact_email,
-                "subject": f"意见回执码 Opinion receipt {code}",
-                "body": (
-                    f"您对《{decision.title}》提出的意见已收到，回执码：{code}。\n"
-                    f"Your opinion on \u201c{decision.title}\u201d was received. "
-                    f"Receipt code: {code}.\n"
-                    "可凭回执码在 /opinions/status 查询处理情况。"
-                    " Look up its status at /opinions/status.\n"
-                ),
-            },
-            now=now,
-        )
+        from portal.services import notifications
+
+        notifications.opinion_received(opinion, now=now)  # the receipt, with an absolute link
     return opinion
+
+
+def _submitter_language() -> str:
+    """The language the submitter used (zh_CN or en): their e-mails are written in it."""
+    from portal.services import notifications
+
+    return notifications.current_language()
 
 
 def lookup_opinion(receipt_code: str | None) -> Opinion | None:
@@ -455,3 +451,34 @@ def purge_opinion_contacts(
 def purge_contacts(*, now: datetime, days: int, actor="system", dry_run: bool = False) -> int:
     """The ``flask portal purge-contacts`` entry point (``portal.cli_privacy.PURGES``)."""
     return purge_opinion_contacts(now=now, retention_days=days, actor=actor, dry_run=dry_run)
+
+
+# -- what the submitter sees: every step of their opinion (issue 12) -----------------------------
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One dated step of an opinion or a registration, as its owner's status page lists it."""
+
+    kind: str  # received, published, withheld, answered, report, ...
+    at: datetime
+    detail: str = ""
+
+
+def opinion_history(opinion: Opinion) -> list[HistoryItem]:
+    """Received, published or withheld (with the reason code), answered, the adoption report
+    published: each with its date, oldest first."""
+    from portal.services import adoption
+
+    items = [HistoryItem("received", opinion.submitted_at, opinion.channel.value)]
+    if opinion.status is OpinionStatus.PUBLISHED and opinion.moderated_at:
+        items.append(HistoryItem("published", opinion.moderated_at))
+    elif opinion.status is OpinionStatus.WITHHELD and opinion.moderated_at:
+        reason = opinion.withheld_reason.value if opinion.withheld_reason else ""
+        items.append(HistoryItem("withheld", opinion.moderated_at, reason))
+    if opinion.answered_at and opinion.adoption is not AdoptionStatus.PENDING:
+        items.append(HistoryItem("answered", opinion.answered_at, opinion.adoption.value))
+    report = adoption.published_report(opinion.decision)
+    if report is not None and report.published_at:
+        items.append(HistoryItem("report", report.published_at))
+    return sorted(items, key=lambda i: i.at)

@@ -194,6 +194,9 @@ def open_consultation(
         action="participation.consultation_open",
         ip=ip,
     )
+    from portal.services import notifications
+
+    notifications.consultation_opened(decision, consultation, now=now)  # issue 12: followers
     return consultation
 
 

@@ -515,8 +515,12 @@ def _write_steps(
 def _refresh_stage(decision: Decision, facts_after: DecisionFacts, now: datetime) -> None:
     stage = transitions.current_stage(facts_after)
     if stage != decision.stage:
+        before = decision.stage
         decision.stage = stage
         decision.stage_changed_at = now
+        from portal.services import notifications
+
+        notifications.stage_changed(decision, before=before, now=now)  # issue 12: followers
     decision.updated_at = now
 
 

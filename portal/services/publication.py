@@ -200,6 +200,9 @@ def publish_decision(
         return
     if not published:
         _publish_documents(decision, now)
+        from portal.services import notifications
+
+        notifications.decision_published(decision, now=now)  # issue 12: followers
     _index_later(decision, now)
 
 

@@ -40,6 +40,8 @@ def test_citizen_registers_for_a_hearing_looks_it_up_and_cancels(browser, live_s
     assert "13904769999" not in page.content()  # the phone is never shown back
     page.get_by_role("button", name="取消我的报名").click()
     page.wait_for_load_state()
+    page.get_by_role("button", name="确认取消报名").click()  # the confirmation step
+    page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "您的报名已取消" in main and "已取消" in main
     assert page.get_by_role("button", name="取消我的报名").count() == 0

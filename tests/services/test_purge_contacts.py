@@ -105,6 +105,7 @@ def test_purges_are_a_list_the_command_runs_in_order(demo):
         "proposals",
         "opinions",
         "hearing registrations",
+        "decision follows",
         "sent e-mails",
     ]
     answered(DAYS + 3)
@@ -112,6 +113,7 @@ def test_purges_are_a_list_the_command_runs_in_order(demo):
         ("proposals", 1),
         ("opinions", 0),
         ("hearing registrations", 0),
+        ("decision follows", 0),
         ("sent e-mails", 0),
     ]
 

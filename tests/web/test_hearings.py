@@ -99,7 +99,13 @@ def test_register_in_the_browser_see_receipt_look_up_and_cancel(client, hearings
     assert "<script" not in html
     status = client.get(f"/registrations/status?receipt_code={reg.receipt_code.lower()}")
     assert status.status_code == 200 and "已确认" in text_of(status)
-    cancel = client.post("/registrations/cancel", data={"receipt_code": reg.receipt_code})
+    ask = client.post("/registrations/cancel", data={"receipt_code": reg.receipt_code})
+    assert ask.status_code == 200 and "确认" in text_of(ask)  # a confirmation step first
+    db.session.refresh(reg)
+    assert reg.status == "confirmed"
+    cancel = client.post(
+        "/registrations/cancel", data={"receipt_code": reg.receipt_code, "confirm": "yes"}
+    )
     assert cancel.status_code == 303
     db.session.refresh(reg)
     assert reg.status == "cancelled"
@@ -178,7 +184,9 @@ def test_cancellation_frees_the_seat_for_the_waiting_list(client, hearings):
     holder = db.session.scalar(
         sa.select(HearingRegistration).where(HearingRegistration.name == "市民0")
     )
-    client.post("/registrations/cancel", data={"receipt_code": holder.receipt_code})
+    client.post(
+        "/registrations/cancel", data={"receipt_code": holder.receipt_code, "confirm": "yes"}
+    )
     status = client.get(f"/registrations/status?receipt_code={waiting['receipt_code']}&lang=en")
     assert "Confirmed: you have a seat" in text_of(status)
 

@@ -136,7 +136,17 @@ def _samples(all_decisions: bool = True) -> dict[str, list]:
         "gov": _ids("SELECT slug FROM governments ORDER BY id"),
         "kind": ["csv", "xlsx", "docx"],
         "fmt": ["csv", "json", "xlsx"],
+        "token": _tokens(),  # issue 12: follow confirmation and unsubscribe links
     }
+
+
+def _tokens() -> list[str]:
+    """A bad token and a real unsubscribe token (the page shows a button; only POST acts)."""
+    from portal.models.opinion import Opinion
+    from portal.services import notifications
+
+    opinion = db.session.scalar(sa.select(Opinion).order_by(Opinion.id).limit(1))
+    return ["not-a-token"] + ([notifications.unsubscribe_token(opinion)] if opinion else [])
 
 
 def _pairs() -> dict[frozenset, list[dict]]:
