@@ -21,6 +21,7 @@ from portal.public import bp
 from portal.public._util import enum_arg, page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.errors import RuleViolation
+from portal.services import adoption as adoption_service
 from portal.services import decisions as decision_service
 from portal.services import moderation
 from portal.services import opinions as opinion_service
@@ -204,4 +205,6 @@ def decision_opinions(decision_id: int):
         adoption=adoption,
         channel_labels=labels.OPINION_CHANNEL,
         online=OpinionChannel.ONLINE,
+        # issue 12 (d): each answer citing a changed article links to the draft-to-final view
+        change_links=adoption_service.opinion_change_links(decision, items),
     )
