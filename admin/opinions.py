@@ -49,7 +49,14 @@ VIEW_LABELS = {
     OpinionStatus.WITHHELD: _l("Withheld"),
     moderation.ALL: _l("All"),
 }
-STATUS_SHAPES = {"received": "○", "published": "●", "withheld": "⊘", "draft": "✎"}
+STATUS_SHAPES = {
+    "received": "○",
+    "unanswered": "◇",
+    "drafts": "✎",
+    "published": "●",
+    "withheld": "⊘",
+    "draft": "✎",
+}
 MAX_IDS = 500
 PER_PAGE = 50
 OFFLINE_RECEIPT_KEY = "offline_opinion_receipt"
