@@ -316,3 +316,7 @@ def test_each_changed_article_links_to_the_opinions_citing_it_and_back(client, d
         rf'<article class="opinion" id="opinion-{fourth.id}">.*?</article>', opinions, re.S
     )[0]
     assert "/changes#" not in item  # article 4 did not change
+    # the dossier's adoption report points journalists to the view by article
+    dossier = client.get(f"/decisions/{p.id}").get_data(as_text=True)
+    report = re.search(r'<section [^>]*id="adoption-report".*?</section>', dossier, re.S)[0]
+    assert f'href="/decisions/{p.id}/changes"' in report and "每个修改的条款" in report
