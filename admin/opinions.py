@@ -39,6 +39,24 @@ STATUS_LABELS = {
     OpinionStatus.PUBLISHED: _l("Published"),
     OpinionStatus.WITHHELD: _l("Withheld"),
 }
+# The queue's views (issue 12): moderation statuses, then what still needs an answer and the
+# draft answers awaiting release, then everything. Each status reads as a word and a shape.
+VIEW_LABELS = {
+    OpinionStatus.RECEIVED: _l("Awaiting moderation"),
+    moderation.UNANSWERED: _l("Awaiting an answer"),
+    moderation.DRAFTS: _l("Draft answers"),
+    OpinionStatus.PUBLISHED: _l("Published"),
+    OpinionStatus.WITHHELD: _l("Withheld"),
+    moderation.ALL: _l("All"),
+}
+STATUS_SHAPES = {
+    "received": "○",
+    "unanswered": "◇",
+    "drafts": "✎",
+    "published": "●",
+    "withheld": "⊘",
+    "draft": "✎",
+}
 MAX_IDS = 500
 PER_PAGE = 50
 OFFLINE_RECEIPT_KEY = "offline_opinion_receipt"
@@ -55,19 +73,35 @@ def _queue_decision(decision_id: int):
     return decision
 
 
+def _default_view(decision, can_moderate: bool) -> str:
+    """The queue opens on what waits for the user: moderation for moderators, answers for the
+    undertaking unit (issue 12), everything for others."""
+    if can_moderate:
+        return OpinionStatus.RECEIVED
+    if can(current_user, Permission.OPINION_ANSWER, decision):
+        return moderation.UNANSWERED
+    return moderation.ALL
+
+
 def _render(decision, *, errors=None, status: int = 200):
-    status_filter = request.args.get("status", "")
-    try:
-        selected = OpinionStatus(status_filter) if status_filter else None
-    except ValueError:
-        selected = None
+    can_moderate = can(current_user, Permission.OPINION_MODERATE, decision)
+    can_answer = can(current_user, Permission.OPINION_ANSWER, decision)
     group_key = request.args.get("group", "")[:64] or None
+    status_filter = request.args.get("status", "")
+    selected = next((v for v in VIEW_LABELS if v == status_filter), None)
+    if selected is None:
+        selected = moderation.ALL if group_key else _default_view(decision, can_moderate)
     page = request.args.get("page", "1")
     page = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 6 else 1
     opinions, total = moderation.queue_page(decision, selected, group_key, page, PER_PAGE)
     group_sizes = moderation.group_counts(decision)
-    can_moderate = can(current_user, Permission.OPINION_MODERATE, decision)
     report = adoption.report_of(decision)
+    counts = moderation.status_counts(decision)
+    view_counts = {
+        **counts,
+        **moderation.answer_counts(decision),
+        moderation.ALL: sum(counts.values()),
+    }
     return (
         render_template(
             "admin/opinions/queue.html",
@@ -75,7 +109,11 @@ def _render(decision, *, errors=None, status: int = 200):
             opinions=opinions,
             groups=moderation.groups(decision),
             group_sizes=group_sizes,
-            counts=moderation.status_counts(decision),
+            counts=counts,
+            view_counts=view_counts,
+            view_labels=VIEW_LABELS,
+            shapes=STATUS_SHAPES,
+            moderation_actions=moderation.moderation_actions,
             status_labels=STATUS_LABELS,
             reason_labels=moderation.WITHHOLD_REASON_LABELS,
             adoption_labels=labels.ADOPTION,
@@ -85,7 +123,9 @@ def _render(decision, *, errors=None, status: int = 200):
             selected=selected,
             group_key=group_key,
             can_moderate=can_moderate,
-            can_answer=can(current_user, Permission.OPINION_ANSWER, decision),
+            # issue 12: undertaking staff answer only their own unit's decisions (PART-15b)
+            can_answer=can_answer and moderation.may_answer(current_user, decision),
+            out_of_scope=can_answer and not moderation.may_answer(current_user, decision),
             answer_templates=adoption.active_templates(decision.government_id),
             report_published=bool(report and report.published_at),
             page=page,
@@ -172,7 +212,7 @@ def decision_opinion_answer(decision_id: int, opinion_id: int):
         redirect_to=url_for(
             "admin.decision_opinions", decision_id=decision.id, _anchor=f"op-{opinion.id}"
         ),
-        message=_("Answer recorded."),
+        message=_("Draft answer saved. It is public once released."),
     )
 
 
@@ -195,7 +235,57 @@ def decision_opinions_answer_bulk(decision_id: int):
         ),
         render=_queue_render(decision),
         redirect_to=url_for("admin.decision_opinions", decision_id=decision.id),
-        message=_("%(n)d opinion(s) answered.", n=len(targets)),
+        message=_("%(n)d draft answer(s) saved. They are public once released.", n=len(targets)),
+    )
+
+
+# -- draft answers: preview and release together (issue 12) -------------------------------------
+
+
+def _render_drafts(decision, *, errors=None, status: int = 200):
+    now = clock.now()
+    return (
+        render_template(
+            "admin/opinions/drafts.html",
+            decision=decision,
+            previews=[moderation.preview(op, now) for op in moderation.drafts(decision)],
+            public_name=moderation.public_name,
+            channel_labels=labels.OPINION_CHANNEL,
+            online=OpinionChannel.ONLINE,
+            published=OpinionStatus.PUBLISHED,
+            can_release=moderation.may_answer(current_user, decision),
+            shapes=STATUS_SHAPES,
+            errors=errors or [],
+        ),
+        status,
+    )
+
+
+@bp.get(ROUTE + "/drafts")
+@require(Permission.OPINION_ANSWER)
+def decision_opinion_drafts(decision_id: int):
+    """How the answered opinions will appear publicly once their drafts are released."""
+    return _render_drafts(decision_or_404(decision_id, Permission.OPINION_ANSWER))
+
+
+@bp.post(ROUTE + "/drafts")
+@require(Permission.OPINION_ANSWER)
+def decision_opinion_drafts_release(decision_id: int):
+    """Release the selected drafts, or all of them (``action=all``), or discard the selected."""
+    decision = decision_or_404(decision_id, Permission.OPINION_ANSWER)
+    action = request.form.get("action", "")
+    ids = None if action == "all" else _ids()
+    if action == "discard":
+        call = lambda: moderation.discard_drafts(decision, ids, **who())  # noqa: E731
+        message = _("The selected draft answers are discarded.")
+    else:
+        call = lambda: moderation.release_answers(decision, ids, **who())  # noqa: E731
+        message = _("The answers are released: they are public now.")
+    return submit(
+        call,
+        render=lambda errors, status: _render_drafts(decision, errors=errors, status=status),
+        redirect_to=url_for("admin.decision_opinions", decision_id=decision.id),
+        message=message,
     )
 
 
@@ -298,7 +388,9 @@ def _render_report(decision, *, errors=None, status: int = 200, summary: str | N
             data=adoption.report_data(decision),
             problems=adoption.publication_problems(decision, clock.now()),
             adoption_labels=labels.ADOPTION,
-            can_answer=can(current_user, Permission.OPINION_ANSWER, decision),
+            can_answer=can(current_user, Permission.OPINION_ANSWER, decision)
+            and moderation.may_answer(current_user, decision),
+            drafts=moderation.draft_count(decision),
             errors=errors or [],
         ),
         status,

@@ -305,6 +305,17 @@ STAFF = [
         "general-office",
         [Role.GOVERNMENT_OFFICE],
     ),
+    # Undertaking staff answer only their own unit's decisions (issue 12, PART-15b): the units
+    # of the demo decisions that have opinions to answer.
+    (
+        "urban.undertaker",
+        "市城管局 张伟",
+        "chifeng",
+        "urban-management",
+        [Role.UNDERTAKING_STAFF],
+    ),
+    ("education.undertaker", "市教育局 吴芳", "chifeng", "education", [Role.UNDERTAKING_STAFF]),
+    ("hongshan.undertaker", "红山区住建局 马军", "hongshan", "housing", [Role.UNDERTAKING_STAFF]),
 ]
 
 

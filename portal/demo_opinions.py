@@ -325,9 +325,10 @@ def seed_demo_opinions(now: datetime) -> int:
     ):
         return 0
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
-    moderator, answerer = users.get("moderator"), users.get("undertaker")
+    moderator = users.get("moderator")
     added = 0
     consultation = consultations[0]  # the consultation that closes soonest
+    answerer = answerer_of(consultation.decision)
     for i, spec in enumerate(OPINIONS):
         body, clause, name, consent, phone, email, action, code, response = spec
         submitted = max(consultation.opens_at, now - timedelta(days=6)) + timedelta(hours=3 * i)
@@ -342,21 +343,47 @@ def seed_demo_opinions(now: datetime) -> int:
         if action == "publish":
             moderation.approve_opinion(opinion, actor=moderator, now=later)
             if code is not AdoptionStatus.PENDING and answerer is not None:
-                moderation.answer_opinion(
-                    opinion, code, response, actor=answerer, now=later + timedelta(hours=1)
-                )
+                _answer(opinion, code, response, answerer, later + timedelta(hours=1))
         elif action == "withhold":
             moderation.withhold_opinion(opinion, code, actor=moderator, now=later)
-    if moderator is not None and answerer is not None:
+    if moderator is not None:
         for other in consultations[1:]:
-            added += _seed_few(other, moderator, answerer, now)
-        added += _seed_report(moderator, answerer)
-        _seed_templates(answerer, now)
+            added += _seed_few(other, moderator, answerer_of(other.decision), now)
+        added += _seed_report(moderator)
+        templater = users.get("undertaker")
+        if templater is not None:
+            _seed_templates(templater, now)
     db.session.commit()
     return added
 
 
-def _seed_report(moderator: User, answerer: User) -> int:
+def answerer_of(decision) -> User | None:
+    """The demo staff member who answers a decision's opinions: undertaking staff of one of its
+    units (issue 12: nobody answers for another unit), else its government office."""
+    from portal.permissions import Role
+
+    units = {u.id for u in decision.undertaking_units}
+    staff = [
+        u
+        for u in db.session.scalars(sa.select(User).order_by(User.id))
+        if u.government_id == decision.government_id
+    ]
+    for role in (Role.UNDERTAKING_STAFF, Role.GOVERNMENT_OFFICE):
+        for user in staff:
+            if role in user.roles and (
+                role is Role.GOVERNMENT_OFFICE or user.department_id in units
+            ):
+                return user
+    return None
+
+
+def _answer(opinion, code, response, answerer: User, when, theme: str | None = None) -> None:
+    """Answer and release at once (the demo's answers are public)."""
+    moderation.answer_opinion(opinion, code, response, theme=theme, actor=answerer, now=when)
+    moderation.release_answers(opinion.decision, [opinion.id], actor=answerer, now=when)
+
+
+def _seed_report(moderator: User) -> int:
     """Opinions on the published preschool plan, all answered, and its published report."""
     from portal.models.consultation import Consultation
     from portal.models.decision import Decision
@@ -368,15 +395,16 @@ def _seed_report(moderator: User, answerer: User) -> int:
     )
     if consultation is None or decision.published_at is None:
         return 0
+    answerer = answerer_of(decision)
+    if answerer is None:
+        return 0
     added = 0
     for i, (body, clause, theme, name, consent, code, response) in enumerate(REPORT_OPINIONS):
         submitted = consultation.opens_at + timedelta(days=2 + 3 * i, hours=10)
         opinion = _new_opinion(consultation, i, body, clause, name, consent, "", "", submitted)
         moderation.approve_opinion(opinion, actor=moderator, now=submitted + timedelta(hours=2))
         answered = consultation.closes_at + timedelta(days=3)
-        moderation.answer_opinion(
-            opinion, code, response, theme=theme, actor=answerer, now=answered
-        )
+        _answer(opinion, code, response, answerer, answered, theme)
         added += 1
     off_topic = _new_opinion(
         consultation,
@@ -414,7 +442,7 @@ FEW = [
 ]
 
 
-def _seed_few(consultation, moderator: User, answerer: User, now: datetime) -> int:
+def _seed_few(consultation, moderator: User, answerer: User | None, now: datetime) -> int:
     for i, (body, code, response) in enumerate(FEW):
         submitted = max(consultation.opens_at + timedelta(hours=2), now - timedelta(days=2))
         submitted += timedelta(hours=5 * i)
@@ -423,10 +451,8 @@ def _seed_few(consultation, moderator: User, answerer: User, now: datetime) -> i
         if code is None:
             continue  # awaiting moderation
         moderation.approve_opinion(opinion, actor=moderator, now=submitted + timedelta(minutes=20))
-        if code is not AdoptionStatus.PENDING:
-            moderation.answer_opinion(
-                opinion, code, response, actor=answerer, now=submitted + timedelta(hours=1)
-            )
+        if code is not AdoptionStatus.PENDING and answerer is not None:
+            _answer(opinion, code, response, answerer, submitted + timedelta(hours=1))
     return len(FEW)
 
 

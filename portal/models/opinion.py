@@ -29,6 +29,8 @@ class Opinion(db.Model):
         sa.Index("ix_opinions_report", "decision_id", "status", "adoption", "theme", "clause"),
         # Campaign grouping at submission: the opinions of a decision with the same text.
         sa.Index("ix_opinions_text_hash", "decision_id", "text_hash"),
+        # The draft answers of a decision, awaiting release (issue 12).
+        sa.Index("ix_opinions_drafts", "decision_id", "drafted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +65,18 @@ class Opinion(db.Model):
     # Answering (PROC-20a, PART-15b): who recorded the adoption and the response, and when.
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The answer as drafted, never public (issue 12): not on the public page, in the API, the
+    # citizen's status page, the adoption report, feeds or search. Releasing it copies it into
+    # ``adoption``/``response``/``theme`` above, stamps ``answered_at`` (the moment it became
+    # public) and records who released it. ``draft_theme`` None = keep the theme;
+    # ``draft_correction`` is the reason when the public answer is locked (report published).
+    draft_adoption: Mapped[AdoptionStatus | None] = mapped_column(StrEnumType(AdoptionStatus, 30))
+    draft_response: Mapped[str | None] = mapped_column(sa.Text)
+    draft_theme: Mapped[str | None] = mapped_column(sa.String(60))
+    draft_correction: Mapped[str | None] = mapped_column(sa.Text)
+    drafted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Campaign grouping: identical and near-identical opinions share a key within a decision.
     group_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", index=True)
     # The normalised text's hash (``portal.services.moderation.text_hash``), set on submission:
@@ -86,6 +100,11 @@ class Opinion(db.Model):
 
     decision: Mapped[Decision] = relationship()
     consultation: Mapped[Consultation] = relationship()
+
+    @property
+    def has_draft(self) -> bool:
+        """An answer is drafted and not released yet."""
+        return self.drafted_at is not None
 
     def __repr__(self) -> str:
         return f"<Opinion {self.id} {self.receipt_code} on decision {self.decision_id}>"

@@ -83,9 +83,10 @@ def document_diff(decision_id: int, document_id: int):
 def decision_changes(decision_id: int):
     """From the last draft put to the public to the published decision."""
     decision = _decision_or_404(decision_id)
-    comparison = adoption.draft_to_final(decision)
-    if comparison is None:
+    found = adoption.changes_with_opinions(decision)
+    if found is None:
         abort(404)
+    comparison, blocks = found
     return render_template(
         "public/document_diff.html",
         decision=decision,
@@ -95,4 +96,7 @@ def decision_changes(decision_id: int):
         diff=comparison.diff,
         diff_markup=_diff_markup(comparison.diff),
         draft_to_final=True,
+        # issue 12 (d): the diff by article, each change with the opinions whose answers cite it
+        blocks=[(b, _diff_markup(b.diff)) for b in blocks],
+        page_of=adoption.public_page_of,
     )

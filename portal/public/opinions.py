@@ -233,4 +233,6 @@ def decision_opinions(decision_id: int):
         adoption=adoption,
         channel_labels=labels.OPINION_CHANNEL,
         online=OpinionChannel.ONLINE,
+        # issue 12 (d): each answer citing a changed article links to the draft-to-final view
+        change_links=adoption.opinion_change_links(decision, items),
     )

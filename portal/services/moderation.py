@@ -149,28 +149,42 @@ def group_counts(decision: Decision) -> dict[str, int]:
 # -- queries ---------------------------------------------------------------------------------------
 
 
-def _queue_query(decision: Decision, status: OpinionStatus | None, group_key: str | None):
+# The queue's views besides the moderation statuses (issue 12): opinions that still need an
+# answer (moderated, no released answer, no draft) and the draft answers awaiting release.
+UNANSWERED, DRAFTS, ALL = "unanswered", "drafts", "all"
+
+
+def _queue_query(decision: Decision, status, group_key: str | None):
     query = sa.select(Opinion).where(Opinion.decision_id == decision.id)
-    if status is not None:
+    if status == UNANSWERED:
+        query = query.where(
+            Opinion.status.in_((OpinionStatus.PUBLISHED, OpinionStatus.WITHHELD)),
+            Opinion.adoption == AdoptionStatus.PENDING,
+            Opinion.drafted_at.is_(None),
+        )
+    elif status == DRAFTS:
+        query = query.where(Opinion.drafted_at.is_not(None))
+    elif status is not None and status != ALL:
         query = query.where(Opinion.status == status)
     if group_key:
         query = query.where(Opinion.group_key == group_key)
     return query
 
 
-def queue(decision: Decision, status: OpinionStatus | None = None, group_key: str | None = None):
+def queue(decision: Decision, status=None, group_key: str | None = None):
     query = _queue_query(decision, status, group_key)
     return db.session.scalars(query.order_by(Opinion.submitted_at, Opinion.id)).all()
 
 
 def queue_page(
     decision: Decision,
-    status: OpinionStatus | None,
+    status,
     group_key: str | None,
     page: int,
     per_page: int,
 ) -> tuple[list[Opinion], int]:
-    """One page of the queue, oldest first, and the number of matching opinions."""
+    """One page of the queue, oldest first, and the number of matching opinions. ``status`` is
+    an ``OpinionStatus``, ``UNANSWERED``, ``DRAFTS`` or None / ``ALL``."""
     query = _queue_query(decision, status, group_key)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     items = db.session.scalars(
@@ -179,6 +193,14 @@ def queue_page(
         .limit(per_page)
     ).all()
     return list(items), int(total)
+
+
+def answer_counts(decision: Decision) -> dict[str, int]:
+    """How many opinions still need an answer and how many draft answers await release."""
+    unanswered = db.session.scalar(
+        sa.select(sa.func.count()).select_from(_queue_query(decision, UNANSWERED, None).subquery())
+    )
+    return {UNANSWERED: int(unanswered or 0), DRAFTS: draft_count(decision)}
 
 
 def status_counts(decision: Decision) -> dict[OpinionStatus, int]:
@@ -263,6 +285,17 @@ def withhold_opinion(
     return opinion
 
 
+def moderation_actions(opinion: Opinion) -> tuple[str, ...]:
+    """What a moderator can still do with the opinion: an opinion awaiting moderation is
+    published or withheld; a published one can still be withheld (personal data found later,
+    A39); a withheld one can be published after all. Nothing else is meaningful."""
+    if opinion.status is OpinionStatus.PUBLISHED:
+        return ("withhold",)
+    if opinion.status is OpinionStatus.WITHHELD:
+        return ("approve",)
+    return ("approve", "withhold")
+
+
 def moderate_opinions(
     opinions: Iterable[Opinion],
     action: str,
@@ -283,6 +316,10 @@ def moderate_opinions(
         raise RuleViolation("", N_("Choose why the opinion is not published."), field="reason")
     count = 0
     for opinion in opinions:
+        if action not in moderation_actions(opinion) and not (
+            action == "withhold" and opinion.withheld_reason != reason
+        ):
+            continue  # already in that state: nothing to do (a bulk selection may mix them)
         if action == "approve":
             approve_opinion(opinion, actor=actor, now=now, ip=ip)
         elif action == "withhold":
@@ -339,6 +376,67 @@ def _check_answerable(opinion: Opinion) -> None:
         raise RuleViolation("", N_("Moderate the opinion before answering it."), field="adoption")
 
 
+# -- who answers (issue 12) --
+
+
+def answer_scope_violation(actor, decision: Decision) -> RuleViolation | None:
+    """Why ``actor`` may not answer the opinions of ``decision`` (None: they may).
+
+    PART-15b: the undertaking unit publishes the opinions and how they were adopted, so
+    undertaking staff answer only on decisions their own unit undertakes: the main undertaking
+    unit, a co-undertaking unit or the lead unit (PROC-12a). The government office, which guides
+    public participation (PART-3a), may answer on any decision of its own government. Nobody
+    answers on another government's decision. A non-staff actor (the demo loader, a command) is
+    not restricted.
+    """
+    from portal.permissions import Role
+
+    roles = getattr(actor, "roles", None)
+    if roles is None:
+        return None
+    if getattr(actor, "government_id", None) != decision.government_id:
+        return RuleViolation(
+            "PART-15b",
+            N_("Only the undertaking unit of this decision answers its opinions."),
+            field="ids",
+        )
+    if Role.GOVERNMENT_OFFICE in roles:
+        return None
+    units = {u.id for u in decision.undertaking_units}
+    if decision.lead_unit_id is not None:
+        units.add(decision.lead_unit_id)
+    if Role.UNDERTAKING_STAFF in roles and getattr(actor, "department_id", None) in units:
+        return None
+    return RuleViolation(
+        "PART-15b",
+        N_(
+            "Only the undertaking unit of this decision answers its opinions: your unit does "
+            "not undertake it."
+        ),
+        field="ids",
+    )
+
+
+def may_answer(actor, decision: Decision) -> bool:
+    """Whether ``actor`` answers the opinions of ``decision`` (the inbox and the queue use it)."""
+    return answer_scope_violation(actor, decision) is None
+
+
+def check_answer_scope(actor, decisions: Iterable[Decision]) -> None:
+    """Refuse (nothing changes) unless ``actor`` may answer on every one of ``decisions``."""
+    seen: set[int] = set()
+    for decision in decisions:
+        if decision.id in seen:
+            continue
+        seen.add(decision.id)
+        violation = answer_scope_violation(actor, decision)
+        if violation is not None:
+            raise violation
+
+
+# -- answers: drafted, previewed, released together (issue 12) --
+
+
 def answer_opinion(
     opinion: Opinion,
     adoption: AdoptionStatus | str,
@@ -350,7 +448,7 @@ def answer_opinion(
     ip: str = "",
     correction: str | None = None,
 ) -> Opinion:
-    """Record whether the opinion is adopted and the response (PROC-20a)."""
+    """Draft the answer of one opinion (PROC-20a); it is public once released."""
     answer_opinions(
         [opinion],
         adoption,
@@ -375,38 +473,195 @@ def answer_opinions(
     ip: str = "",
     correction: str | None = None,
 ) -> int:
-    """Give several opinions the same answer (a campaign, or a template applied in bulk).
+    """Draft the same answer for several opinions (one, a selection, a campaign group, a
+    template applied in bulk). A draft is never public: ``release_answers`` publishes it.
 
-    Everything is checked before anything changes: one opinion still awaiting moderation
-    refuses the whole batch, so a batch is never half answered. Once the adoption report is
-    published (PART-15b) the answers of the published opinions are locked: changing one is a
-    correction (``correction=<reason>``, by the undertaking unit, PROC-20a), kept with the
-    earlier answer and shown on the dossier; the original answer's time and author stay.
+    Everything is checked before anything changes: one opinion still awaiting moderation, or
+    on a decision the actor's unit does not undertake (PART-15b), refuses the whole batch, so a
+    batch is never half drafted. Once the adoption report is published (PART-15b) the answers
+    of the published opinions are locked: changing one is a correction (``correction=<reason>``,
+    by the undertaking unit, PROC-20a), checked now and applied when the draft is released.
     """
+    from portal.services.records import _check_lock
+
     opinions = list(opinions)
     if not opinions:
         raise RuleViolation("", N_("Select at least one opinion."), field="ids")
+    check_answer_scope(actor, (op.decision for op in opinions))
     fields = _answer_fields(adoption, response, theme)
     for opinion in opinions:
         _check_answerable(opinion)
-    from portal.services import locks
-
-    stamp = {"answered_at": now, "answered_by_id": actor.id}
     for opinion in opinions:
-        locked = locks.lock_of(opinion, list(fields), opinion.decision) is not None
+        changed = [name for name, value in fields.items() if getattr(opinion, name) != value]
+        if changed:  # the release will need the correction reason: say so now
+            _check_lock(opinion, changed, opinion.decision, actor, correction or None)
+    for opinion in opinions:
         update_record(
             opinion,
-            {**fields, **({} if locked and opinion.answered_at else stamp)},
+            {
+                "draft_adoption": fields["adoption"],
+                "draft_response": fields["response"],
+                "draft_theme": fields.get("theme"),
+                "draft_correction": correction or None,
+                "drafted_at": now,
+                "drafted_by_id": getattr(actor, "id", None),
+            },
             decision=opinion.decision,
+            actor=actor,
+            now=now,
+            action="opinion.answer_draft",
+            ip=ip,
+        )
+    return len(opinions)
+
+
+def drafts(decision: Decision, ids: Iterable[int] | None = None) -> list[Opinion]:
+    """The opinions of ``decision`` with a draft answer (only ``ids`` when given), oldest first."""
+    query = sa.select(Opinion).where(
+        Opinion.decision_id == decision.id, Opinion.drafted_at.is_not(None)
+    )
+    if ids is not None:
+        wanted = {int(i) for i in ids}
+        if not wanted:
+            return []
+        query = query.where(Opinion.id.in_(wanted))
+    return list(db.session.scalars(query.order_by(Opinion.submitted_at, Opinion.id)).all())
+
+
+def draft_count(decision: Decision) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Opinion.id)).where(
+                Opinion.decision_id == decision.id, Opinion.drafted_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+_DRAFT_CLEARED = {
+    "draft_adoption": None,
+    "draft_response": None,
+    "draft_theme": None,
+    "draft_correction": None,
+    "drafted_at": None,
+    "drafted_by_id": None,
+}
+
+
+def _selected_drafts(decision: Decision, ids: Iterable[int] | None) -> list[Opinion]:
+    selected = drafts(decision, ids)
+    if not selected:
+        raise RuleViolation("", N_("Select at least one draft answer."), field="ids")
+    return selected
+
+
+def release_answers(
+    decision: Decision,
+    ids: Iterable[int] | None = None,
+    *,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> int:
+    """Release the draft answers of ``decision`` together (the ``ids`` chosen, or all of them):
+    the moment they become public (opinions page, API, the citizen's status page, the report,
+    feeds and search) and are timestamped (``answered_at``). Ids of other decisions' opinions
+    are ignored. Refused, with nothing changed, when there is no draft to release or the actor
+    may not answer on this decision (PART-15b)."""
+    check_answer_scope(actor, [decision])
+    selected = _selected_drafts(decision, ids)
+    from portal.services import locks
+
+    for opinion in selected:
+        # a locked answer (report published) was drafted with the correction reason
+        fields: dict = {
+            "adoption": opinion.draft_adoption,
+            "response": opinion.draft_response or "",
+        }
+        if opinion.draft_theme is not None:
+            fields["theme"] = opinion.draft_theme
+        correction = opinion.draft_correction or None
+        locked = locks.lock_of(opinion, list(fields), decision) is not None
+        if not (locked and opinion.answered_at):
+            # the original answer's time and author stay on a correction
+            fields |= {
+                "answered_at": now,
+                "answered_by_id": opinion.drafted_by_id or getattr(actor, "id", None),
+                "released_by_id": getattr(actor, "id", None),
+            }
+        update_record(
+            opinion,
+            fields,
+            decision=decision,
             actor=actor,
             now=now,
             action="opinion.answer",
             ip=ip,
-            correction=correction or None,
+            correction=correction if locked else None,
+        )
+        update_record(
+            opinion,
+            dict(_DRAFT_CLEARED),
+            decision=decision,
+            actor=actor,
+            now=now,
+            action="opinion.answer_release",
+            ip=ip,
         )
         outbox.enqueue("search.opinion", {"id": opinion.id}, now=now)  # search index (issue 6)
-        notifications.opinion_answered(opinion, now=now)  # issue 12 (move to the release step)
-    return len(opinions)
+        notifications.opinion_answered(opinion, now=now)  # issue 12: e-mail on release
+    return len(selected)
+
+
+def discard_drafts(
+    decision: Decision,
+    ids: Iterable[int] | None = None,
+    *,
+    actor,
+    now: datetime,
+    ip: str = "",
+) -> int:
+    """Throw away draft answers (the public answer, if any, stays as it was)."""
+    check_answer_scope(actor, [decision])
+    selected = _selected_drafts(decision, ids)
+    for opinion in selected:
+        update_record(
+            opinion,
+            dict(_DRAFT_CLEARED),
+            decision=decision,
+            actor=actor,
+            now=now,
+            action="opinion.answer_discard",
+            ip=ip,
+        )
+    return len(selected)
+
+
+@dataclass(frozen=True)
+class AnswerPreview:
+    """An opinion as the public will see it once its draft answer is released (the preview)."""
+
+    opinion: Opinion
+    adoption: AdoptionStatus
+    response: str
+    theme: str
+    answered_at: datetime
+
+    def __getattr__(self, name: str):  # everything else as the opinion has it
+        if name == "opinion":
+            raise AttributeError(name)
+        return getattr(self.opinion, name)
+
+
+def preview(opinion: Opinion, now: datetime) -> AnswerPreview:
+    return AnswerPreview(
+        opinion,
+        AdoptionStatus(opinion.draft_adoption or opinion.adoption),
+        opinion.draft_response if opinion.draft_response is not None else opinion.response,
+        opinion.draft_theme if opinion.draft_theme is not None else opinion.theme,
+        now,
+    )
 
 
 # -- the public side -------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ def _sign_in(page, live_server, username: str) -> None:
 
 def test_an_opinion_is_public_only_after_moderation_and_then_shows_its_answer(browser, live_server):
     """Submit without JavaScript; absent from the public page until approved; a moderator
-    publishes it, the undertaking unit answers it, and the citizen sees the answer."""
+    publishes it, the undertaking unit drafts the answer, previews and releases it (issue 12),
+    and the citizen sees the answer."""
     body = "建议第五条明确收运车辆夜间作业的噪声限值，电话13904760000。"
     citizen = browser.new_context(java_script_enabled=False, locale="zh-CN")
     page = citizen.new_page()
@@ -78,8 +79,8 @@ def test_an_opinion_is_public_only_after_moderation_and_then_shows_its_answer(br
     admin.wait_for_load_state()
     admin.get_by_role("button", name="退出").click()
 
-    _sign_in(admin, live_server, "undertaker")
-    admin.goto(f"{live_server}/admin/decisions/{decision_id}/opinions?status=published")
+    _sign_in(admin, live_server, "urban.undertaker")  # the decision's own unit (issue 12)
+    admin.goto(f"{live_server}/admin/decisions/{decision_id}/opinions")  # opens on "to answer"
     item = admin.locator("article.opinion", has_text="噪声限值")
     item.locator("input[name=adoption][value=partially_adopted]").check()
     item.locator("textarea[name=response]").fill("部分采纳：夜间作业时段将在实施细则中明确。")
@@ -87,6 +88,15 @@ def test_an_opinion_is_public_only_after_moderation_and_then_shows_its_answer(br
     item.locator("form.record button").click()
     admin.wait_for_load_state()
     shot(admin, "opinion-answered-admin")
+    # a draft: previewed exactly as the public will see it, then released
+    admin.get_by_role("link", name="预览并发布答复草稿").first.click()
+    admin.wait_for_load_state()
+    preview = admin.locator("main").inner_text()
+    assert "部分采纳：夜间作业时段将在实施细则中明确。" in preview and "139****0000" in preview
+    shot(admin, "opinion-answer-preview")
+    admin.get_by_role("button", name="发布所选答复").click()
+    admin.wait_for_load_state()
+    assert "答复已发布" in admin.locator("main").inner_text()
     staff.close()
 
     main = ""

@@ -44,7 +44,7 @@ def test_a_bulk_answer_is_all_or_nothing(demo):
             published[:2] + waiting[:1],
             AdoptionStatus.NOT_ADOPTED,
             "超出本办法调整范围。",
-            actor=user("undertaker"),
+            actor=user("urban.undertaker"),
             now=NOW,
         )
     assert refused.value.rule == ""  # issue 11: an unmoderated opinion, no article
@@ -56,8 +56,12 @@ def test_a_bulk_answer_is_all_or_nothing(demo):
         AdoptionStatus.NOT_ADOPTED,
         "超出本办法调整范围。",
         theme="调整范围",
-        actor=user("undertaker"),
+        actor=user("urban.undertaker"),
         now=NOW,
+    )
+    # issue 12: a draft until released
+    moderation.release_answers(
+        decision, [o.id for o in published[:2]], actor=user("urban.undertaker"), now=NOW
     )
     db.session.commit()
     assert count == 2
@@ -81,7 +85,11 @@ def test_a_bulk_answer_not_adopted_needs_the_reason(demo):
     published = list(moderation.queue(open_decision(), OpinionStatus.PUBLISHED))
     with pytest.raises(RuleViolation) as refused:
         moderation.answer_opinions(
-            published, AdoptionStatus.PARTIALLY_ADOPTED, "  ", actor=user("undertaker"), now=NOW
+            published,
+            AdoptionStatus.PARTIALLY_ADOPTED,
+            "  ",
+            actor=user("urban.undertaker"),
+            now=NOW,
         )
     assert refused.value.rule == "PROC-20a" and refused.value.field == "response"
 
@@ -141,7 +149,7 @@ def test_the_demo_report_groups_by_theme_then_clause(demo):
 def test_part_15b_publishing_the_report_waits_for_the_close_and_every_answer(demo):
     seed_demo_opinions(NOW)
     decision = open_decision()
-    undertaker = user("undertaker")
+    undertaker = user("urban.undertaker")  # issue 12: the decision's own unit
     adoption.save_summary(decision, "共收到意见若干条。", actor=undertaker, now=NOW)
     problems = adoption.publication_problems(decision, NOW)
     assert {p.rule for p in problems} == {"PART-15b"}
@@ -163,6 +171,12 @@ def test_part_15b_publishing_the_report_waits_for_the_close_and_every_answer(dem
         o for o in moderation.queue(decision, OpinionStatus.PUBLISHED) if o.adoption == "pending"
     ]
     moderation.answer_opinions(pending, "adopted", "", actor=undertaker, now=later)
+    # issue 12: drafts are not answers yet; the report waits for their release
+    assert [p.message for p in adoption.publication_problems(decision, later)] == [
+        "%(n)d answer(s) are still drafts: release them (or discard them) before the report "
+        "is published."
+    ]
+    moderation.release_answers(decision, None, actor=undertaker, now=later)
     assert adoption.publication_problems(decision, closes - timedelta(seconds=1))  # not yet over
     assert adoption.publication_problems(decision, closes) == []  # the boundary itself
     report = adoption.publish_report(decision, actor=undertaker, now=later)

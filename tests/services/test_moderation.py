@@ -112,7 +112,7 @@ def test_bulk_moderation_of_a_group(demo):
 def test_answers_need_moderation_first_and_a_reason_unless_adopted(demo):
     seed_demo_opinions(NOW)
     decision = open_decision()
-    staff = user("undertaker")
+    staff = user("urban.undertaker")  # issue 12: the decision's own unit answers
     waiting = received(decision)[0]
     with pytest.raises(RuleViolation) as refused:
         moderation.answer_opinion(waiting, "adopted", "", actor=staff, now=NOW)
@@ -123,10 +123,13 @@ def test_answers_need_moderation_first_and_a_reason_unless_adopted(demo):
         moderation.answer_opinion(published, "not_adopted", "  ", actor=staff, now=NOW)
     assert refused.value.field == "response"
     moderation.answer_opinion(published, "adopted", "", actor=staff, now=NOW)
-    assert published.adoption is AdoptionStatus.ADOPTED
-    assert published.answered_by_id == staff.id
     withheld = moderation.queue(decision, OpinionStatus.WITHHELD)[0]
     moderation.answer_opinion(withheld, "not_adopted", "与本决策无关。", actor=staff, now=NOW)
+    # issue 12: drafts until released together
+    assert published.adoption is AdoptionStatus.PENDING and withheld.response == ""
+    moderation.release_answers(decision, [published.id, withheld.id], actor=staff, now=NOW)
+    assert published.adoption is AdoptionStatus.ADOPTED
+    assert published.answered_by_id == staff.id
     assert withheld.response == "与本决策无关。"
 
 

@@ -50,6 +50,8 @@ def test_undertaker_answers_a_selection_with_a_template(client, demo):
     template = db.session.scalar(
         sa.select(AnswerTemplate).where(AnswerTemplate.title == "另行研究")
     )
+    client.post("/admin/logout")
+    login(client, "urban.undertaker")  # issue 12: the decision's own unit answers
     assert "另行研究" in text_of(client.get(f"/admin/decisions/{decision.id}/opinions"))
 
     pending = [
@@ -63,6 +65,11 @@ def test_undertaker_answers_a_selection_with_a_template(client, demo):
         data={"ids": [str(o.id) for o in pending], "template": str(template.id), "theme": "其他"},
     )
     assert response.status_code == 302
+    released = client.post(
+        f"/admin/decisions/{decision.id}/opinions/drafts",
+        data={"ids": [str(o.id) for o in pending], "action": "release"},
+    )
+    assert released.status_code == 302  # issue 12: drafted, then released together
     for o in pending:
         row = db.session.get(Opinion, o.id)
         db.session.refresh(row)
@@ -73,7 +80,7 @@ def test_undertaker_answers_a_selection_with_a_template(client, demo):
 def test_a_bulk_answer_without_reason_is_refused_and_changes_nothing(client, demo):
     seed_demo_opinions(NOW)
     decision = open_decision()
-    login(client, "undertaker")
+    login(client, "urban.undertaker")
     targets = list(moderation.queue(decision, OpinionStatus.PUBLISHED))
     before = {o.id: (o.adoption, o.response) for o in targets}
     response = client.post(
@@ -124,7 +131,7 @@ def test_templates_page_refuses_bad_input_with_the_field(client, demo):
 def test_publishing_the_report_is_refused_while_the_consultation_is_open(client, demo):
     seed_demo_opinions(NOW)
     decision = open_decision()
-    login(client, "undertaker")
+    login(client, "urban.undertaker")
     page = client.get(f"/admin/decisions/{decision.id}/opinions/report")
     assert "PART-15b" in page.get_data(as_text=True)
     response = client.post(
@@ -170,13 +177,15 @@ def test_the_full_journey_from_answers_to_the_published_report(client, demo):
         for o in moderation.queue(decision, OpinionStatus.PUBLISHED)
         if o.adoption == AdoptionStatus.PENDING
     ]
-    moderation.answer_opinions(pending, "adopted", "", actor=user("undertaker"), now=later)
+    answerer = user("urban.undertaker")  # issue 12: the decision's own unit
+    moderation.answer_opinions(pending, "adopted", "", actor=answerer, now=later)
+    moderation.release_answers(decision, None, actor=answerer, now=later)
     db.session.commit()
     from portal import clock
 
     clock.freeze(later)
     try:
-        login(client, "undertaker")
+        login(client, "urban.undertaker")
         response = client.post(
             f"/admin/decisions/{decision.id}/opinions/report",
             data={"summary": "共收到意见12条，已逐条研究答复。", "action": "publish"},

@@ -32,7 +32,7 @@ def opinion(**where) -> Opinion:
 def test_moderator_sees_the_queue_with_personal_data_highlighted_and_contacts_masked(client, demo):
     decision_id = setup_opinions()
     login(client, "moderator")
-    response = client.get(queue_url(decision_id))
+    response = client.get(queue_url(decision_id, status="all"))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     text = text_of(response)
@@ -115,7 +115,7 @@ def test_withholding_without_a_reason_is_refused_and_changes_nothing(client, dem
 
 def test_undertaker_answers_but_cannot_moderate(client, demo):
     decision_id = setup_opinions()
-    login(client, "undertaker")
+    login(client, "urban.undertaker")  # issue 12: the decision's own unit
     page = client.get(queue_url(decision_id))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -132,6 +132,8 @@ def test_undertaker_answers_but_cannot_moderate(client, demo):
     assert "第二十条 (PROC-20a)" in text_of(missing_reason)
     ok = client.post(url, data={"adoption": "partially_adopted", "response": "部分采纳。"})
     assert ok.status_code == 302
+    released = client.post(queue_url(decision_id) + "/drafts", data={"ids": str(published.id)})
+    assert released.status_code == 302  # issue 12: drafted, then released
     db.session.expire_all()
     assert db.session.get(Opinion, published.id).adoption is AdoptionStatus.PARTIALLY_ADOPTED
     waiting = client.post(queue_url(decision_id) + f"/{op.id}/answer", data={"adoption": "adopted"})

@@ -113,8 +113,8 @@ def test_a_letter_is_entered_with_its_channel_and_the_citizen_gets_a_receipt_cod
     assert audits("opinion.enter_offline") == 1
     mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.topic == "mail.send"))
     assert mail is not None and op.receipt_code in json.loads(mail.payload)["body"]
-    # the queue shows how it came in
-    queue = text_of(client.get(f"/admin/decisions/{d.id}/opinions"))
+    # the queue shows how it came in (issue 12: the unit's queue opens on what awaits an answer)
+    queue = text_of(client.get(f"/admin/decisions/{d.id}/opinions?status=received"))
     assert "信件" in queue or "Letter" in queue
 
 
@@ -247,6 +247,8 @@ def test_an_offline_opinion_is_published_answered_and_never_leaks_personal_data(
         data={"adoption": "not_adopted", "response": "供热收费标准由价格主管部门另行制定。"},
     )
     assert answered.status_code == 302
+    released = client.post(f"/admin/decisions/{d.id}/opinions/drafts", data={"action": "all"})
+    assert released.status_code == 302  # issue 12: public once released
     client.post("/admin/logout")
     public = client.get(f"/decisions/{d.id}/opinions")
     text = text_of(public)

@@ -44,7 +44,7 @@ def answer(client, d, op, **extra):
 def test_an_answer_in_the_published_report_is_not_rewritten_in_place(client, demo):
     d, op = reported()
     before = (op.adoption, op.response, op.answered_at)
-    login(client, "undertaker")
+    login(client, "education.undertaker")  # issue 12: the decision's own unit
     queue = text_of(client.get(f"/admin/decisions/{d.id}/opinions"))
     assert "更正理由" in queue  # the locked answer's form asks for a correction reason
     refused = answer(client, d, op)
@@ -59,9 +59,13 @@ def test_an_answer_in_the_published_report_is_not_rewritten_in_place(client, dem
 def test_the_undertaking_unit_corrects_it_with_a_reason_and_the_dossier_shows_it(client, demo):
     d, op = reported()
     old_response, answered_at = op.response, op.answered_at
-    login(client, "undertaker")
+    login(client, "education.undertaker")
     ok = answer(client, d, op, correction_reason="复核后调整采纳情况。")
     assert ok.status_code == 302
+    db.session.expire_all()
+    assert op.response == old_response and op.has_draft  # issue 12: a draft until released
+    released = client.post(f"/admin/decisions/{d.id}/opinions/drafts", data={"action": "all"})
+    assert released.status_code == 302
     db.session.expire_all()
     assert op.adoption is AdoptionStatus.PARTIALLY_ADOPTED and op.response == NEW_REASON
     assert op.answered_at == answered_at  # the original answer's time stays; the row says when
@@ -76,7 +80,7 @@ def test_the_undertaking_unit_corrects_it_with_a_reason_and_the_dossier_shows_it
 
 def test_a_bulk_answer_of_reported_opinions_needs_the_reason_too(client, demo):
     d, op = reported()
-    login(client, "undertaker")
+    login(client, "education.undertaker")
     refused = client.post(
         f"/admin/decisions/{d.id}/opinions/answer-bulk",
         data={"ids": [op.id], "adoption": "adopted", "response": ""},
@@ -94,8 +98,12 @@ def test_before_the_report_is_published_answers_change_freely(client, demo):
         .where(Decision.title != REPORT_DECISION, Opinion.status == OpinionStatus.PUBLISHED)
         .limit(1)
     )
-    login(client, "undertaker")
+    login(client, "urban.undertaker")  # issue 12: the decision's own unit
     assert answer(client, op.decision, op).status_code == 302
+    released = client.post(
+        f"/admin/decisions/{op.decision_id}/opinions/drafts", data={"ids": op.id}
+    )
+    assert released.status_code == 302  # issue 12: drafted, then released
     db.session.expire_all()
     assert op.response == NEW_REASON
     assert not db.session.scalar(
