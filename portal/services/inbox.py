@@ -282,7 +282,12 @@ def steps_to_record(
         .where(*_scope(government_id, unit_id), ProcedureStep.status == StepStatus.IN_PROGRESS)
         .order_by(ProcedureStep.started_at, ProcedureStep.id)
     )
-    rows = [s for s in db.session.scalars(query) if steps is None or s.step in steps]
+    # Archiving runs alongside the whole procedure (PROC-39a): not a step waiting for anyone.
+    rows = [
+        s
+        for s in db.session.scalars(query)
+        if (steps is None or s.step in steps) and s.step is not Step.ARCHIVING
+    ]
     by_id = _decisions(s.decision_id for s in rows)
     group = Group("steps", N_("Procedure steps under way"))
     seen: set[tuple[int, Step]] = set()

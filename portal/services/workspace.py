@@ -224,3 +224,12 @@ def step_started_screen(data: StepAction) -> str | None:
         return STEP_SCREEN.get(Step(data.target))
     except ValueError:
         return None
+
+
+def blocked_steps(menu: procedure.Menu) -> list[tuple[Step, list[RuleViolation]]]:
+    """Steps not yet begun that cannot start now, each with the rules that stop it."""
+    return [
+        (t, reasons)
+        for t, reasons in menu.blocked.items()
+        if isinstance(t, Step) and reasons and menu.facts.status(t) is StepStatus.PENDING
+    ]
