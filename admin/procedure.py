@@ -97,4 +97,6 @@ def decision_transition(decision_id: int):
 def deadline_board():
     today = clock.local_today()
     rows = compliance.board(current_user.government_id, today)
-    return render_template("admin/deadline_board.html", rows=rows, today=today)
+    return render_template(
+        "admin/deadline_board.html", rows=rows, today=today, screen_of=workspace.screen_of
+    )
