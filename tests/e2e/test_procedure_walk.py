@@ -349,7 +349,7 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
 
     workspace(page, base, did)
     shot(page, "walk-filed-workspace")
-    panel = page.locator("table.compliance").inner_text()
+    panel = page.locator("#compliance").inner_text()  # grouped by stage (issue 12)
     assert "PROC-38a" in panel
     assert page.locator("table.compliance .badge.st-violated").count() == 0
     # The public dossier now shows the published decision.
