@@ -111,3 +111,25 @@ def test_the_staff_inbox_on_a_desktop(page, live_server):
     assert page.get_by_role("contentinfo").is_visible()
     assert "工作人员登录" not in page.locator("body").inner_text()
     shot(page, "issue12-c-inbox-office-desktop")
+
+
+def test_staff_pages_fit_a_320_px_phone_in_large_text(browser, live_server):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 320, "height": 700}, is_mobile=True
+    )
+    host = live_server.split("//", 1)[1].split(":")[0]
+    context.add_cookies([{"name": "portal_large_text", "value": "1", "domain": host, "path": "/"}])
+    page = context.new_page()
+    sign_in(page, live_server, "undertaker")
+    assert "large-text" in (page.locator("body").get_attribute("class") or "")
+    paths = ["/admin/", "/admin/decisions", "/admin/deadlines"]
+    page.goto(live_server + "/admin/decisions")
+    href = page.get_by_role("link", name=HEATING).first.get_attribute("href")
+    decision = href.split("/decisions/")[1].split("/")[0]
+    paths.append(f"/admin/decisions/{decision}")
+    for path in paths:
+        page.goto(live_server + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+    shot(page, "issue12-c-workspace-320-large")
+    context.close()
