@@ -105,10 +105,14 @@ def decision_create():
         form=form,
         render=lambda errors, status: _page(form, errors, status),
         redirect_to="/admin/",  # replaced below once the item exists
-        message=_("The decision item is registered; record its initiation next."),
+        message=_(
+            "The decision item is registered. Next: record its initiation on the "
+            "“Initiation” screen (linked under “Continue the work”)."
+        ),
     )
     if "decision" in created and getattr(response, "status_code", 0) == 302:
+        # The workspace: its "Continue the work" box links the screen where work goes on.
         response.headers["Location"] = url_for(
-            "admin.decision_initiation", decision_id=created["decision"].id
+            "admin.decision_show", decision_id=created["decision"].id
         )
     return response

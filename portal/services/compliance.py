@@ -339,3 +339,69 @@ def calendar_warnings(items) -> list[RuleViolation]:
         if w is not None:
             seen.setdefault((item.rule, item.due), w)
     return list(seen.values())
+
+
+# -- the panel as the workspace shows it (presentation only: the statuses above are unchanged) ----
+
+# The workspace filter (GET ``?compliance=``): every row, what is still open (missing or
+# overdue), or one of the three counts.
+PANEL_FILTERS: tuple[str, ...] = ("all", "open", "missing", "overdue", "done")
+
+
+def outcome(item: Item, today: date) -> str:
+    """Done (met, waived, not applicable), overdue (violated, or pending past its due day) or
+    missing (pending)."""
+    if item.status is Status.VIOLATED:
+        return "overdue"
+    if item.status is Status.PENDING:
+        return "overdue" if item.due is not None and item.due < today else "missing"
+    return "done"
+
+
+@dataclass
+class PanelGroup:
+    """The rows of one stage, with how many are done, missing and overdue."""
+
+    stage: str
+    items: list[tuple[Item, str]]  # (row, outcome)
+    counts: dict[str, int]
+    shown: list[tuple[Item, str]]  # the rows the filter keeps
+
+    @property
+    def open(self) -> int:
+        return self.counts["missing"] + self.counts["overdue"]
+
+
+def grouped_panel(items: list[Item], today: date, selected: str = "all") -> list[PanelGroup]:
+    """The panel grouped by stage (in procedural order), each with its counts; ``selected``
+    (one of ``PANEL_FILTERS``) picks the rows shown."""
+    from portal.rules.stages import STEP_STAGE
+
+    if selected not in PANEL_FILTERS:
+        selected = "all"
+    groups: dict[str, PanelGroup] = {}
+    for item in items:
+        stage = str(STEP_STAGE[item.step])
+        group = groups.setdefault(
+            stage, PanelGroup(stage, [], {"done": 0, "missing": 0, "overdue": 0}, [])
+        )
+        result = outcome(item, today)
+        group.items.append((item, result))
+        group.counts[result] += 1
+        if (
+            selected == "all"
+            or selected == result
+            or (selected == "open" and result in ("missing", "overdue"))
+        ):
+            group.shown.append((item, result))
+    return list(groups.values())
+
+
+def panel_totals(groups: list[PanelGroup]) -> dict[str, int]:
+    totals = {"done": 0, "missing": 0, "overdue": 0}
+    for g in groups:
+        for key in totals:
+            totals[key] += g.counts[key]
+    totals["open"] = totals["missing"] + totals["overdue"]
+    totals["all"] = totals["open"] + totals["done"]
+    return totals

@@ -81,6 +81,9 @@ def test_staff_sign_in_see_their_decisions_and_sign_out(page, live_server):
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
     assert page.url.rstrip("/").endswith("/admin")
+    assert page.get_by_role("heading", name="待办事项", exact=True).is_visible()  # the inbox
+    page.get_by_role("navigation", name="管理后台").get_by_role("link", name="决策事项").click()
+    page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "赤峰市重要物资储备布局调整方案" in main  # staff see non-disclosable items
     assert "红山区老旧小区改造提升实施方案" not in main  # but not another government's

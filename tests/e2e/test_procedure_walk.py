@@ -63,9 +63,23 @@ def workspace(page, base: str, did: str) -> None:
     page.goto(f"{base}/admin/decisions/{did}")
 
 
+def step_button(page, action: str, target: str):
+    """The workspace's button for one allowed step (issue 12: one button per allowed step)."""
+    return page.locator(
+        f"form[action$='/transition']:has(input[name=action][value='{action}'])"
+        f":has(input[name=target][value='{target}']) button[type=submit]"
+    )
+
+
 def act(page, base: str, did: str, action: str, target: str, *, expect_ok: bool = True):
     workspace(page, base, did)
-    submit(page, "/transition", selects={"action": action, "target": target}, expect_ok=expect_ok)
+    button = step_button(page, action, target)
+    assert button.count() == 1, (action, target)
+    button.click()
+    page.wait_for_load_state()
+    if expect_ok:
+        errors = page.locator(".error-summary")
+        assert errors.count() == 0, (action, target, errors.first.inner_text())
 
 
 def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
@@ -81,11 +95,13 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
     page.wait_for_load_state()
     did = page.url.split("/decisions/")[1].split("/")[0]
 
-    # Skipping ahead is refused, and the page names the rule.
-    act(page, base, did, "start", "legality_review", expect_ok=False)
-    summary = page.locator(".error-summary").inner_text()
-    assert "PROC-28a" in summary
-    assert "第二十八条" in summary
+    # Skipping ahead is not offered: no button for it, and the page names the rule.
+    workspace(page, base, did)
+    assert step_button(page, "start", "legality_review").count() == 0
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    reasons = page.locator("details.blocked-steps").first.inner_text()
+    assert "PROC-28a" in reasons
+    assert "第二十八条" in reasons
     shot(page, "walk-skip-refused")
 
     # Initiation (PROC-11c, PROC-3b), then drafting.
@@ -333,7 +349,7 @@ def test_official_runs_a_decision_from_initiation_to_filing(page, live_server):
 
     workspace(page, base, did)
     shot(page, "walk-filed-workspace")
-    panel = page.locator("table.compliance").inner_text()
+    panel = page.locator("#compliance").inner_text()  # grouped by stage (issue 12)
     assert "PROC-38a" in panel
     assert page.locator("table.compliance .badge.st-violated").count() == 0
     # The public dossier now shows the published decision.

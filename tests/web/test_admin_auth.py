@@ -18,7 +18,7 @@ from tests.conftest import DEMO_PASSWORD, NOW, login, text_of
 def test_staff_login_reaches_the_dashboard_of_their_own_government(client, demo):
     response = login(client, "office")
     assert response.status_code == 302
-    page = client.get("/admin/")
+    page = client.get("/admin/decisions")  # the flat list (the inbox is /admin/, issue 12)
     text = text_of(page)
     assert "赤峰市中心城区供热专项规划" in text
     assert "红山区老旧小区改造提升实施方案" not in text  # another government's item
@@ -28,7 +28,7 @@ def test_staff_login_reaches_the_dashboard_of_their_own_government(client, demo)
 
 def test_county_official_cannot_open_a_city_record(client, demo):
     login(client, "hongshan.office")
-    text = text_of(client.get("/admin/"))
+    text = text_of(client.get("/admin/decisions"))
     assert "红山区老旧小区改造提升实施方案" in text
     assert "赤峰市中心城区供热专项规划" not in text
     city_item = db.session.scalar(

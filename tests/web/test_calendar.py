@@ -330,7 +330,10 @@ def test_the_compliance_panel_marks_a_filing_due_in_an_unknown_year(client, demo
     login(client, "office")
     row = next(
         r
-        for r in client.get(f"/admin/decisions/{decision.id}").get_data(as_text=True).split("<tr")
+        # the table rows only (the step buttons above may cite the rule too, issue 12)
+        for r in client.get(f"/admin/decisions/{decision.id}")
+        .get_data(as_text=True)
+        .split("<tr")[1:]
         if "PROC-38a" in r
     )
     assert "节假日" in text_of_html(row)

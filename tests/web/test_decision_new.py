@@ -111,7 +111,8 @@ def test_the_office_sets_the_gate_switching_flags_when_it_registers_the_item(cli
     )
     assert response.status_code == 302
     d = db.session.scalar(sa.select(Decision).where(Decision.title == "赤峰市涉密储备调整事项"))
-    assert response.headers["Location"].endswith(f"/admin/decisions/{d.id}/initiation")
+    # issue 12: to the workspace, whose "continue the work" box links the initiation screen
+    assert response.headers["Location"].endswith(f"/admin/decisions/{d.id}")
     assert d.non_disclosable and d.non_disclosable_basis.startswith("《中华人民共和国保守")
     assert d.out_of_scope_confirmed and d.affects_market_entities and d.npc_report_required
     assert not d.high_public_concern and not d.is_exploratory_reform
