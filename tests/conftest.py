@@ -191,3 +191,34 @@ def new_city_decision(title: str, unit: str = "housing", **kwargs):
     )
     db.session.commit()
     return decision
+
+
+def answerer_of(decision):
+    """A member of the undertaking staff of ``decision``'s own undertaking unit (PART-15b: only
+    they, or the government office, answer its opinions)."""
+    from portal.models.user import User, UserRole
+    from portal.permissions import Role
+
+    return db.session.scalars(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.department_id == decision.undertaking_unit_id,
+            UserRole.role == Role.UNDERTAKING_STAFF,
+        )
+        .order_by(User.id)
+    ).first()
+
+
+def answer_and_release(opinions, adoption, response, *, now, actor=None):
+    """Answer ``opinions`` (all of one decision) and release the answers at once, as the unit
+    does on its preview page: the answer is public from ``now``."""
+    from portal.services import moderation
+
+    opinions = list(opinions)
+    if not opinions:
+        return 0
+    decision = opinions[0].decision
+    actor = actor or answerer_of(decision)
+    moderation.answer_opinions(opinions, adoption, response, actor=actor, now=now)
+    return moderation.release_answers(decision, [o.id for o in opinions], actor=actor, now=now)

@@ -27,7 +27,7 @@ def _gov_arg(governments: list[Government]) -> Government | None:
 
 
 TAB_LABELS = {
-    ConsultationState.OPEN.value: _l("Open for comments"),
+    ConsultationState.OPEN.value: _l("Now open for comments"),
     ConsultationState.CLOSED.value: _l("Closed, report awaited"),
     ConsultationState.ANSWERED.value: _l("Answered (report published)"),
 }

@@ -67,8 +67,9 @@ def _setting(name: str) -> str:
 
 
 def public_base() -> str:
-    """The portal's public address without a trailing slash: ``PORTAL_PUBLIC_URL`` when set,
-    otherwise the scheme and host of the current request."""
+    """The portal's public address without a trailing slash: ``PUBLIC_URL`` (``PORTAL_PUBLIC_URL``,
+    with the default of ``portal.config``), never the request's ``Host`` header, which a client
+    chooses and a cache would then serve to everyone."""
     return (_setting("PUBLIC_URL") or request.host_url).rstrip("/")
 
 

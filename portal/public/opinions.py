@@ -22,6 +22,7 @@ from portal.public._util import enum_arg, page_args, pages
 from portal.public.cache import cached_page
 from portal.rules.errors import RuleViolation
 from portal.services import adoption, moderation, notifications
+from portal.services import adoption as adoption_service
 from portal.services import decisions as decision_service
 from portal.services import opinions as opinion_service
 from portal.services.opinions import AdoptionStatus, OpinionChannel, OpinionStatus
@@ -234,5 +235,5 @@ def decision_opinions(decision_id: int):
         channel_labels=labels.OPINION_CHANNEL,
         online=OpinionChannel.ONLINE,
         # issue 12 (d): each answer citing a changed article links to the draft-to-final view
-        change_links=adoption.opinion_change_links(decision, items),
+        change_links=adoption_service.opinion_change_links(decision, items),
     )

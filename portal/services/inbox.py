@@ -199,14 +199,16 @@ def feedback_to_moderate(government_id: int) -> Group:
 
 
 def opinions_to_answer(government_id: int, unit_id: int | None) -> Group:
-    """Published opinions whose adoption is still pending (PROC-20a), per decision."""
+    """Moderated opinions still without an answer or a draft answer (PROC-20a), per decision:
+    the same selection as the queue's "to answer" view."""
     query = (
         sa.select(Opinion.decision_id, sa.func.count(Opinion.id))
         .join(Decision, Opinion.decision_id == Decision.id)
         .where(
             *_scope(government_id, unit_id),
-            Opinion.status == OpinionStatus.PUBLISHED,
+            Opinion.status.in_((OpinionStatus.PUBLISHED, OpinionStatus.WITHHELD)),
             Opinion.adoption == AdoptionStatus.PENDING,
+            Opinion.drafted_at.is_(None),
         )
         .group_by(Opinion.decision_id)
     )
@@ -218,7 +220,31 @@ def opinions_to_answer(government_id: int, unit_id: int | None) -> Group:
                 "",
                 n,
                 "admin.decision_opinions",
-                {"decision_id": d.id, "status": OpinionStatus.PUBLISHED.value},
+                {"decision_id": d.id, "status": "unanswered"},
+                decision=d,
+                title=d.title,
+            )
+        )
+    return group
+
+
+def answers_to_release(government_id: int, unit_id: int | None) -> Group:
+    """Draft answers waiting to be previewed and released together, per decision."""
+    query = (
+        sa.select(Opinion.decision_id, sa.func.count(Opinion.id))
+        .join(Decision, Opinion.decision_id == Decision.id)
+        .where(*_scope(government_id, unit_id), Opinion.drafted_at.is_not(None))
+        .group_by(Opinion.decision_id)
+    )
+    group = Group("release", N_("Draft answers to preview and release"))
+    for d, n in _per_decision(query):
+        group.items.append(
+            Item(
+                "release",
+                "",
+                n,
+                "admin.decision_opinion_drafts",
+                {"decision_id": d.id},
                 decision=d,
                 title=d.title,
             )
@@ -241,6 +267,7 @@ def reports_to_publish(government_id: int, unit_id: int | None, now: datetime) -
                 Opinion.status == OpinionStatus.PUBLISHED,
                 Opinion.adoption == AdoptionStatus.PENDING,
             ),
+            Opinion.drafted_at.is_not(None),
         )
     )
     published = sa.select(OpinionReport.decision_id).where(OpinionReport.published_at.is_not(None))
@@ -656,6 +683,7 @@ def inbox(user, *, today: date, now: datetime) -> Inbox:
             groups = [
                 *board(unit),
                 opinions_to_answer(gov, unit),
+                answers_to_release(gov, unit),
                 reports_to_publish(gov, unit, now),
                 steps_to_record(gov, unit, frozenset(Step) - OFFICE_STEPS),
                 registrations_to_select(gov, unit),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, answer_and_release, answerer_of
 from tests.e2e.conftest import BIN, ROOT, _free_port, shot
 
 pytestmark = pytest.mark.e2e
@@ -244,11 +244,10 @@ def test_follow_submit_and_hear_back_by_email(browser, mail_server, smtp, staff_
 
     with staff_app.app_context():
         opinion = db.session.query(Opinion).filter_by(receipt_code=code).one()
-        moderation.answer_opinion(
-            opinion,
+        answer_and_release(
+            [opinion],
             "partially_adopted",
             "部分采纳：将在新建小区同步设置投放点。",
-            actor=staff("undertaker"),
             now=clock.now(),
         )
         db.session.commit()
@@ -275,13 +274,10 @@ def test_follow_submit_and_hear_back_by_email(browser, mail_server, smtp, staff_
             o for o in moderation.queue(decision, OpinionStatus.WITHHELD) if o.adoption == "pending"
         ]
         if pending:
-            moderation.answer_opinions(
-                pending, "not_adopted", "与本方案无关。", actor=staff("undertaker"), now=now
-            )
-        adoption.save_summary(
-            decision, "共收到意见若干条，已逐条研究。", actor=staff("undertaker"), now=now
-        )
-        adoption.publish_report(decision, actor=staff("undertaker"), now=now)
+            answer_and_release(pending, "not_adopted", "与本方案无关。", now=now)
+        unit_staff = answerer_of(decision)
+        adoption.save_summary(decision, "共收到意见若干条，已逐条研究。", actor=unit_staff, now=now)
+        adoption.publish_report(decision, actor=unit_staff, now=now)
         db.session.commit()
     report = inbox.wait_for(CITIZEN, "意见采纳情况说明已公布")
     report_link = link_with(report["text"], "#adoption-report")

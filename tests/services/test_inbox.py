@@ -113,7 +113,13 @@ def test_counts_change_when_the_work_is_done(demo):
         op, AdoptionStatus.ADOPTED, "已采纳，将在修改稿中体现。", actor=undertaker, now=NOW
     )
     db.session.commit()
+    # the answer is a draft: no longer "to answer", now "to release"
     assert box("undertaker").count("answer") == before_answer
+    before_release = box("undertaker").count("release")
+    assert before_release >= 1
+    moderation.release_answers(op.decision, [op.id], actor=undertaker, now=NOW)
+    db.session.commit()
+    assert box("undertaker").count("release") == before_release - 1
 
 
 def test_the_office_sees_proposals_to_route_flags_and_the_whole_deadline_board(demo):

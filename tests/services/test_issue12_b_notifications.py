@@ -31,7 +31,7 @@ from portal.services import hearing_steps as steps
 from portal.services import hearings as hearing_service
 from portal.services import opinions as opinion_service
 from portal.workers import register_handlers
-from tests.conftest import NOW
+from tests.conftest import NOW, answer_and_release, answerer_of
 from tests.services.test_hearings import make_hearing, person
 
 BASE = "https://juece.example.gov.cn"
@@ -91,7 +91,7 @@ def test_published_withheld_and_answered_reach_the_submitter_in_their_language(s
     decision = open_decision()
     zh = submit(decision, "zh@example.cn")
     en = submit(decision, "en@example.cn", language="en", body="Please add a bus line here.")
-    moderator, undertaker = user("moderator"), user("undertaker")
+    moderator = user("moderator")
     moderation.approve_opinion(zh, actor=moderator, now=NOW)
     moderation.withhold_opinion(en, "off_topic", actor=moderator, now=NOW)
     [published] = mails("zh@example.cn", "opinion_published")
@@ -102,7 +102,7 @@ def test_published_withheld_and_answered_reach_the_submitter_in_their_language(s
     assert "Not about this draft" in withheld["body"]  # the reason in words, in English
     assert f"receipt_code={en.receipt_code}" in withheld["body"]
 
-    moderation.answer_opinion(zh, "not_adopted", "与现行规划不符。", actor=undertaker, now=NOW)
+    answer_and_release([zh], "not_adopted", "与现行规划不符。", now=NOW)
     [answered] = mails("zh@example.cn", "opinion_answered")
     assert "您的意见已答复" in answered["subject"]
     assert "与现行规划不符。" in answered["body"] and "未采纳" in answered["body"]
@@ -119,7 +119,7 @@ def test_nothing_is_sent_without_an_email(site):
     before = len(mails())
     opinion = submit(decision, email="")
     moderation.approve_opinion(opinion, actor=user("moderator"), now=NOW)
-    moderation.answer_opinion(opinion, "adopted", "", actor=user("undertaker"), now=NOW)
+    answer_and_release([opinion], "adopted", "", now=NOW)
     assert len(mails()) == before
 
 
@@ -141,7 +141,7 @@ def test_an_unsubscribe_is_honoured_when_queued_and_when_sent(site):
     assert not any("stop@example.cn" in text for text in sent)
     # After the unsubscribe nothing more is queued.
     count = len(mails("stop@example.cn"))
-    moderation.answer_opinion(opinion, "adopted", "", actor=user("undertaker"), now=NOW)
+    answer_and_release([opinion], "adopted", "", now=NOW)
     assert len(mails("stop@example.cn")) == count
 
 
@@ -154,7 +154,7 @@ def test_nothing_is_sent_after_the_contacts_were_purged(site):
     opinion.contacts_purged_at = NOW
     db.session.flush()
     assert notifications.still_wanted(payload) is False
-    moderation.answer_opinion(opinion, "adopted", "", actor=user("undertaker"), now=NOW)
+    answer_and_release([opinion], "adopted", "", now=NOW)
     assert not mails("purged@example.cn", "opinion_answered")
 
 
@@ -207,13 +207,14 @@ def test_the_adoption_report_goes_to_every_contributor_and_follower_once(site):
         sa.select(Consultation.closes_at).where(Consultation.decision_id == decision.id)
     )
     later = closes + timedelta(days=1)
-    undertaker, moderator = user("undertaker"), user("moderator")
+    moderator = user("moderator")
     for opinion in moderation.queue(decision, OpinionStatus.RECEIVED):
         moderation.approve_opinion(opinion, actor=moderator, now=later)
     unanswered = [
         o for o in moderation.queue(decision, OpinionStatus.PUBLISHED) if o.adoption == "pending"
     ]
-    moderation.answer_opinions(unanswered, "adopted", "", actor=undertaker, now=later)
+    undertaker = answerer_of(decision)
+    answer_and_release(unanswered, "adopted", "", now=later)
     adoption.save_summary(decision, "共收到意见若干条。", actor=undertaker, now=later)
     adoption.publish_report(decision, actor=undertaker, now=later)
     [report_mail] = mails("twice@example.cn", "report_published")
@@ -340,9 +341,7 @@ def test_the_opinion_history_lists_every_step_with_its_date(site):
     opinion = submit(decision, "h@example.cn")
     later = NOW + timedelta(hours=1)
     moderation.withhold_opinion(opinion, "duplicate", actor=user("moderator"), now=later)
-    moderation.answer_opinion(
-        opinion, "not_adopted", "重复意见。", actor=user("undertaker"), now=later
-    )
+    answer_and_release([opinion], "not_adopted", "重复意见。", now=later)
     kinds = [(i.kind, i.at) for i in opinion_service.opinion_history(opinion)]
     assert kinds == [("received", NOW), ("withheld", later), ("answered", later)]
     assert db.session.get(Opinion, opinion.id).language == "zh_CN"

@@ -158,13 +158,10 @@ def test_receipt_and_status_show_the_text_every_step_the_answer_and_the_links(cl
 
     opinion = db.session.scalar(sa.select(Opinion))
     moderator = db.session.scalar(sa.select(User).where(User.username == "moderator"))
-    undertaker = db.session.scalar(sa.select(User).where(User.username == "undertaker"))
-    from tests.conftest import NOW
+    from tests.conftest import NOW, answer_and_release
 
     moderation.withhold_opinion(opinion, "duplicate", actor=moderator, now=NOW)
-    moderation.answer_opinion(
-        opinion, "partially_adopted", "部分采纳：将研究夜班线路。", actor=undertaker, now=NOW
-    )
+    answer_and_release([opinion], "partially_adopted", "部分采纳：将研究夜班线路。", now=NOW)
     db.session.commit()
     page = client.get(f"/opinions/status?receipt_code={opinion.receipt_code}")
     text = text_of(page)

@@ -19,6 +19,10 @@ def csv_rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
+def current_app_base(client) -> str:
+    return client.application.config["PUBLIC_URL"].rstrip("/")
+
+
 def json_body(response) -> dict:
     assert response.status_code == 200
     return json.loads(response.get_data(as_text=True))
@@ -26,9 +30,10 @@ def json_body(response) -> dict:
 
 @pytest.fixture
 def public_url(app):
+    old = app.config["PUBLIC_URL"]
     app.config["PUBLIC_URL"] = "https://juece.chifeng.gov.cn/"
     yield "https://juece.chifeng.gov.cn"
-    app.config.pop("PUBLIC_URL", None)
+    app.config["PUBLIC_URL"] = old
 
 
 @pytest.fixture
@@ -40,14 +45,17 @@ def own_licence(app):
     app.config.pop("DATA_LICENCE_URL", None)
 
 
-def test_urls_are_absolute_on_the_requested_host(client, demo):
-    rows = csv_rows(client.get("/data/decisions.csv"))
-    assert rows and all(r["url"].startswith("http://localhost/decisions/") for r in rows)
-    assert {r["url"] for r in rows} == {f"http://localhost/decisions/{r['id']}" for r in rows}
+def test_urls_are_absolute_on_the_public_address_whatever_the_host_header(client, demo, app):
+    base = app.config["PUBLIC_URL"].rstrip("/")
+    assert base.startswith("http")
+    rows = csv_rows(client.get("/data/decisions.csv", headers={"Host": "evil.example"}))
+    assert rows and all(r["url"].startswith(base + "/decisions/") for r in rows)
+    assert {r["url"] for r in rows} == {f"{base}/decisions/{r['id']}" for r in rows}
     items = json_body(client.get("/data/hearings.json"))["items"]
-    assert items and all(i["url"] == f"http://localhost/hearings/{i['id']}" for i in items)
+    assert items and all(i["url"] == f"{base}/hearings/{i['id']}" for i in items)
+    assert not any("evil.example" in r["url"] for r in rows)
     # The page the URL names is there.
-    assert client.get(rows[0]["url"].removeprefix("http://localhost")).status_code == 200
+    assert client.get(rows[0]["url"].removeprefix(base)).status_code == 200
 
 
 def test_urls_use_the_configured_public_address(client, demo, public_url):
@@ -63,19 +71,20 @@ def test_urls_use_the_configured_public_address(client, demo, public_url):
 def test_etag_changes_with_the_host(client, demo, app):
     first = client.get("/data/decisions.json")
     first.get_data()
+    old = app.config["PUBLIC_URL"]
     app.config["PUBLIC_URL"] = "https://elsewhere.example"
     try:
         second = client.get("/data/decisions.json")
         second.get_data()
     finally:
-        app.config.pop("PUBLIC_URL", None)
+        app.config["PUBLIC_URL"] = old
     assert first.headers["ETag"] != second.headers["ETag"]
 
 
 def test_files_and_page_state_cc_by_by_default(client, demo):
     body = json_body(client.get("/data/decisions.json"))
     assert body["license"] == {"name": "CC BY 4.0", "url": CC_BY}
-    assert body["source"] == "http://localhost/data"
+    assert body["source"] == current_app_base(client) + "/data"
     assert list(body)[:2] == ["dataset", "license"]
     for fmt in ("csv", "json"):
         response = client.get(f"/data/opinions.{fmt}")
