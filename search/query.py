@@ -27,10 +27,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 from whoosh import collectors
-from whoosh.query import And, Or, Term
+from whoosh.query import And, AndMaybe, Or, Term
 
 from search.analyzers import query_words, sub_words
-from search.whoosh_store import LARGE_INDEX, IndexMissing, Reader
+from search.whoosh_store import FREQUENT_SHARE, LARGE_INDEX, IndexMissing, Reader
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,19 @@ class DeadlineCollector(collectors.WrappingCollector):
             if not n & 127 and clock() > deadline:
                 self.timed_out = True
                 return
+
+
+class TopCollector(collectors.TopCollector):
+    """Whoosh's TopCollector raises the score a hit must beat only when a collected hit is
+    replaced; while the hits found first all tie (a query of frequent words, each scoring its
+    idf once) that never happens and no block is skipped. Here the bar is set as soon as the
+    top is full, so the remaining blocks, which can at best tie, are skipped."""
+
+    def _collect(self, global_docnum, score):
+        out = super()._collect(global_docnum, score)
+        if len(self.items) >= self.limit:
+            self.minscore = self.items[0][0]
+        return out
 
 
 class SearchUnavailable(RuntimeError):
@@ -148,6 +161,118 @@ def highlight_terms(words: list[str]) -> list[str]:
     return terms
 
 
+# -- query planning ----------------------------------------------------------------------------
+#
+# A query of a few words requires every word. A longer one (a sentence pasted from an opinion)
+# is planned per index: its words are weighed by document frequency, the rarest few (at most
+# REQUIRED_WORDS) are required and find the candidates, the other selective words only add to
+# the score of those candidates (Whoosh's AndMaybe skips to the candidates in their postings),
+# and words in a large share of the index are left out of matching altogether (they would
+# cost a step per posting and barely change the ranking). Words the index does not know, such
+# as a character cut off at either end of a pasted sentence, do not make such a query fail.
+
+LONG_QUERY = 4  # words: from here on a query is planned as above
+REQUIRED_WORDS = 3  # required words of a long query (also bounds the relaxed any-word query)
+OPTIONAL_WORDS = 6  # words of a long query that only add to the score of the candidates
+
+
+@dataclass(frozen=True)
+class WordPlan:
+    word: str
+    query: object  # whoosh query: the word in the fields that have it, or its sub-words
+    df: int  # estimated number of documents with the word (the selectivity)
+    frequent: bool
+
+    @property
+    def weak(self) -> bool:
+        """A single character: in a long query often half a word cut off by the paste."""
+        return len(self.word) < 2
+
+
+@dataclass
+class QueryPlan:
+    required: list[WordPlan]
+    optional: list[WordPlan] = field(default_factory=list)
+    any_word: bool = False  # relaxed: any of the required words
+    left_out: list[str] = field(default_factory=list)  # frequent or unknown: not searched
+
+    def query(self):
+        parts = [w.query for w in self.required]
+        q = parts[0] if len(parts) == 1 else Or(parts) if self.any_word else And(parts)
+        if self.optional:
+            opt = [w.query for w in self.optional]
+            q = AndMaybe(q, opt[0] if len(opt) == 1 else Or(opt))
+        return q
+
+    def term_count(self) -> int:
+        """Index terms the query reads postings of (what its cost grows with)."""
+        return sum(1 for _ in self.query().leaves())
+
+
+def _fields_with(reader, word: str) -> tuple[list[str], int]:
+    fields, df = [], 0
+    for name in ("title", "body"):
+        n = reader.doc_frequency(name, word)
+        if n:
+            fields.append(name)
+            df = max(df, n)
+    return fields, df
+
+
+def _term_query(fields: list[str], word: str):
+    terms = [Term(name, word) for name in fields]
+    return terms[0] if len(terms) == 1 else Or(terms)
+
+
+def word_plan(reader, word: str, doc_count: int) -> WordPlan | None:
+    """One word as index terms: the word itself in the fields that have it, or the shorter
+    words inside it; None when the index knows neither."""
+    fields, df = _fields_with(reader, word)
+    if fields:
+        query = _term_query(fields, word)
+    else:
+        subs = []
+        for w in sub_words(word):
+            f, n = _fields_with(reader, w)
+            if f:
+                subs.append((n, _term_query(f, w)))
+        if not subs:
+            return None
+        subs.sort(key=lambda t: t[0])
+        df = subs[0][0]
+        query = subs[0][1] if len(subs) == 1 else And([q for _n, q in subs])
+    return WordPlan(word, query, df, df > FREQUENT_SHARE * max(doc_count, 1))
+
+
+def plan_query(reader, words: list[str], require_all: bool) -> QueryPlan | None:
+    """The plan of ``words`` on one index (see above); None when nothing can match."""
+    doc_count = reader.doc_count_all()
+    plans = [word_plan(reader, w, doc_count) for w in words]
+    known = sorted((p for p in plans if p is not None), key=lambda p: p.df)
+    unknown = [w for w, p in zip(words, plans, strict=True) if p is None]
+    if not known:
+        return None
+    if len(words) < LONG_QUERY:
+        if require_all and unknown:
+            return None  # no item has every word: the caller relaxes
+        return QueryPlan(known, any_word=not require_all)
+    # A long query: the rarest selective words find the candidates.
+    ranked = sorted(known, key=lambda p: (p.frequent, p.weak, p.df))
+    selective = [p for p in ranked if not p.frequent]
+    if selective:
+        required = [p for p in selective if not p.weak][:REQUIRED_WORDS] or selective[:1]
+    else:
+        required = ranked[:2]  # only frequent words: the two rarest, as few postings as can be
+    if not require_all:
+        # Relaxed: any of the words that would have been required, or of the next rarest.
+        pool = [p for p in ranked if p not in required]
+        required = (required + pool)[: REQUIRED_WORDS + 1]
+        return QueryPlan(required, any_word=True)
+    optional = [p for p in selective if p not in required][:OPTIONAL_WORDS]
+    left_out = [p.word for p in known if p not in required and p not in optional] + unknown
+    return QueryPlan(required, optional, left_out=left_out)
+
+
 class WhooshEngine:
     def __init__(self, search_dir: Path, weights: dict[str, float] | None = None) -> None:
         self.reader = Reader(search_dir)
@@ -206,31 +331,11 @@ class WhooshEngine:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _word_query(self, reader, word: str):
-        """One word as index terms: the word itself, or the shorter words inside it."""
-        if reader.doc_frequency("title", word) or reader.doc_frequency("body", word):
-            return Or([Term("title", word), Term("body", word)])
-        subs = [
-            w
-            for w in sub_words(word)
-            if reader.doc_frequency("title", w) or reader.doc_frequency("body", w)
-        ]
-        if not subs:
-            return None
-        return And([Or([Term("title", w), Term("body", w)]) for w in subs])
-
     def _query(self, searcher, words: list[str], req: SearchRequest, require_all: bool):
-        reader = searcher.reader()
-        parts = [self._word_query(reader, w) for w in words]
-        if require_all:
-            if any(p is None for p in parts):
-                return None
-            q = parts[0] if len(parts) == 1 else And(parts)
-        else:
-            parts = [p for p in parts if p is not None]
-            if not parts:
-                return None
-            q = parts[0] if len(parts) == 1 else Or(parts)
+        plan = plan_query(searcher.reader(), words, require_all)
+        if plan is None:
+            return None
+        q = plan.query()
         filters = [
             Term(name, value)
             for name, value in (("gov", req.gov), ("year", req.year), ("stage", req.stage))
@@ -269,9 +374,7 @@ class WhooshEngine:
                 inner = collectors.SortingCollector("date_sort", limit=need, reverse=True)
             else:
                 # Small indexes count exactly; large ones skip low-scoring blocks.
-                inner = collectors.TopCollector(
-                    limit=need, usequality=searcher.doc_count() > LARGE_INDEX
-                )
+                inner = TopCollector(limit=need, usequality=searcher.doc_count() > LARGE_INDEX)
             dc = DeadlineCollector(inner, deadline)
             searcher.search_with_collector(q, dc)
             res = dc.results()
