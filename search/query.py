@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
+import re
 import threading
 import time
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 
 from markupsafe import Markup
@@ -183,10 +186,11 @@ class WordPlan:
     df: int  # estimated number of documents with the word (the selectivity)
     frequent: bool
 
-    @property
-    def weak(self) -> bool:
-        """A single character: in a long query often half a word cut off by the paste."""
-        return len(self.word) < 2
+
+def cut_off(words: list[str]) -> set[str]:
+    """Single characters at either end of a long query: often half a word cut off by the
+    paste (``益。我认为`` from 切身利益), not a word of the source."""
+    return {w for w in (words[0], words[-1]) if len(w) < 2} if words else set()
 
 
 @dataclass
@@ -244,8 +248,16 @@ def word_plan(reader, word: str, doc_count: int) -> WordPlan | None:
     return WordPlan(word, query, df, df > FREQUENT_SHARE * max(doc_count, 1))
 
 
-def plan_query(reader, words: list[str], require_all: bool) -> QueryPlan | None:
-    """The plan of ``words`` on one index (see above); None when nothing can match."""
+ALL, RAREST, ANY = "all", "rarest", "any"  # the tiers a search tries in turn
+
+
+def plan_query(reader, words: list[str], mode: str = ALL) -> QueryPlan | None:
+    """The plan of ``words`` on one index (see above); None when nothing can match.
+
+    ``mode`` ALL: every word required (a long query: every word of two or more characters,
+    single characters only scored); RAREST (long queries only, when ALL found nothing): the
+    rarest selective words required, the other selective ones scored; ANY: any word (at most
+    REQUIRED_WORDS + 1 of the rarest words of a long query)."""
     doc_count = reader.doc_count_all()
     plans = [word_plan(reader, w, doc_count) for w in words]
     known = sorted((p for p in plans if p is not None), key=lambda p: p.df)
@@ -253,24 +265,231 @@ def plan_query(reader, words: list[str], require_all: bool) -> QueryPlan | None:
     if not known:
         return None
     if len(words) < LONG_QUERY:
-        if require_all and unknown:
+        if mode == RAREST or (mode == ALL and unknown):
             return None  # no item has every word: the caller relaxes
-        return QueryPlan(known, any_word=not require_all)
-    # A long query: the rarest selective words find the candidates.
-    ranked = sorted(known, key=lambda p: (p.frequent, p.weak, p.df))
-    selective = [p for p in ranked if not p.frequent]
-    if selective:
-        required = [p for p in selective if not p.weak][:REQUIRED_WORDS] or selective[:1]
+        return QueryPlan(known, any_word=mode == ANY)
+    # A long query (a pasted sentence): a character cut off at either end is never required.
+    edge = cut_off(words)
+    strong = [p for p in known if p.word not in edge] or known[:1]
+    if mode == ALL:
+        required = strong
     else:
-        required = ranked[:2]  # only frequent words: the two rarest, as few postings as can be
-    if not require_all:
-        # Relaxed: any of the words that would have been required, or of the next rarest.
-        pool = [p for p in ranked if p not in required]
-        required = (required + pool)[: REQUIRED_WORDS + 1]
-        return QueryPlan(required, any_word=True)
-    optional = [p for p in selective if p not in required][:OPTIONAL_WORDS]
+        ranked = sorted(strong, key=lambda p: (p.frequent, p.df))
+        selective = [p for p in ranked if not p.frequent]
+        required = selective[:REQUIRED_WORDS] or ranked[:2]
+        if mode == ANY:
+            pool = [p for p in ranked if p not in required]
+            return QueryPlan((required + pool)[: REQUIRED_WORDS + 1], any_word=True)
+    optional = [p for p in known if p not in required and not p.frequent][:OPTIONAL_WORDS]
     left_out = [p.word for p in known if p not in required and p not in optional] + unknown
     return QueryPlan(required, optional, left_out=left_out)
+
+
+# -- a long query without Whoosh's matchers -------------------------------------------------------
+#
+# Intersecting the postings of eight words with Whoosh's matchers steps through them one posting
+# at a time in Python (a pasted sentence took 150-350 ms at 100,000 opinions, and often found
+# nothing because a word cut by the paste is not in its source). A long query is answered from
+# whole posting blocks read into sets instead: an item must contain most (COVERAGE) of the
+# query's selective words; the candidates come from the postings of the few rarest of them (an
+# item that lacks all of those cannot reach the share), are counted against every selective
+# word with set intersections, and ranked by the idf of the words they contain. Frequent words
+# and single characters are not read at all.
+
+COVERAGE = 0.6  # share of a long query's counted words an item must contain
+
+
+SEGMENT_BITMAPS = 4096  # (segment, field, term) bitmaps kept per process
+WARM_TERMS = 64  # most frequent words of each large segment read when an index is opened
+_segment_bitmaps: OrderedDict = OrderedDict()
+_warm_terms: dict[str, list[str]] = {}
+_bitmap_lock = threading.Lock()
+
+
+def _raw_ids(reader, fieldname: str, text: str) -> list[int]:
+    """One segment's document numbers for a term, a whole block at a time, deleted documents
+    included (they are masked when the bitmap is used, so a deletion never goes stale)."""
+    from whoosh.matching.wrappers import FilterMatcher
+    from whoosh.reading import TermNotFound
+
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return []
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_data") or not hasattr(matcher, "_lastblock"):
+        return list(matcher.all_ids())  # another kind of matcher: the slow way
+    ids: list[int] = []
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        raw = matcher._data[0]
+        # Document numbers are stored as deltas (unless they fit in bytes): sum them in C.
+        ids.extend(raw if matcher._byteids else accumulate(raw))
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    return ids
+
+
+def _bitmap(ids, size: int) -> int:
+    bits = bytearray((size >> 3) + 1)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _segment_id(reader) -> str | None:
+    try:
+        return reader.segment().segment_id()
+    except Exception:  # not a segment of a file index (an empty reader)
+        return None
+
+
+def segment_bitmap(reader, fieldname: str, text: str) -> int:
+    """A term's documents in one segment as a bitmap (bit n: document n of the segment).
+    Segments never change (but for deletions, masked by the caller), so the bitmap is kept
+    for as long as the segment lives: a frequent word is read once per process, not once per
+    query, and a reopened index (a new opinion) keeps the bitmaps of its old segments. This
+    caches postings, never answers."""
+    seg = _segment_id(reader)
+    key = (seg, fieldname, text)
+    if seg is not None:
+        with _bitmap_lock:
+            bm = _segment_bitmaps.get(key)
+            if bm is not None:
+                _segment_bitmaps.move_to_end(key)
+                return bm
+    bm = _bitmap(_raw_ids(reader, fieldname, text), reader.doc_count_all())
+    if seg is not None:
+        with _bitmap_lock:
+            _segment_bitmaps[key] = bm
+            while len(_segment_bitmaps) > SEGMENT_BITMAPS:
+                _segment_bitmaps.popitem(last=False)
+    return bm
+
+
+def _live(reader) -> int:
+    """The segment's documents that are not deleted, as a bitmap (kept on the reader, which
+    is replaced when deletions change)."""
+    live = reader.__dict__.get("_portal_live")
+    if live is None:
+        deleted = getattr(reader, "deleted_docs_set", None) or ()
+        live = (1 << reader.doc_count_all()) - 1
+        if deleted:
+            live &= ~_bitmap(deleted, reader.doc_count_all())
+        reader.__dict__["_portal_live"] = live
+    return live
+
+
+def field_bitmap(searcher, fields, text: str) -> int:
+    """The (top-level) documents with ``text`` in any of ``fields``, as a bitmap."""
+    out = 0
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        live = _live(reader)
+        for name in fields:
+            out |= (segment_bitmap(reader, name, text) & live) << offset
+    return out
+
+
+def word_bitmap(searcher, plan: WordPlan) -> int:
+    """Documents with the word: its term in the fields that have it, or all its sub-words."""
+    bm = -1
+    for term_query in _conjuncts(plan.query):
+        fields = [t.fieldname for t in term_query.leaves()]
+        bm &= field_bitmap(searcher, fields, next(term_query.leaves()).text)
+    return bm
+
+
+def warm_bitmaps(searcher, seconds: float = 2.0) -> None:
+    """Read the most frequent words of each large segment of a newly opened large index, so
+    that the first long queries do not pay for them (a segment's list is remembered: a reopened
+    index only reads its new segments)."""
+    started = time.perf_counter()
+    for sub, _offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        seg = _segment_id(reader)
+        if seg is None or reader.doc_count_all() < LARGE_INDEX // 4:
+            continue
+        terms = _warm_terms.get(seg)
+        if terms is None:
+            terms = [t for _n, t in reader.most_frequent_terms("body", WARM_TERMS)]
+            _warm_terms[seg] = terms
+        for text in terms:
+            segment_bitmap(reader, "body", text)
+            if time.perf_counter() - started > seconds:
+                return
+
+
+def _conjuncts(query) -> list:
+    return list(query.subqueries) if isinstance(query, And) else [query]
+
+
+def _low_bits(x: int, limit: int) -> list[int]:
+    out = []
+    while x and len(out) < limit:
+        low = x & -x
+        out.append(low.bit_length() - 1)
+        x ^= low
+    return out
+
+
+def coverage_search(searcher, words: list[str], filters: list, limit: int):
+    """Top ``limit`` (score, docnum) of a long query and the number of items that contain
+    enough of its words; None when the index knows none of its words (but a character cut off
+    at either end)."""
+    reader = searcher.reader()
+    doc_count = reader.doc_count_all()
+    plans = [word_plan(reader, w, doc_count) for w in words]
+    edge = cut_off(words)
+    counted = sorted((p for p in plans if p is not None and p.word not in edge), key=lambda p: p.df)
+    if not counted:
+        return None
+    need = max(1, math.ceil(len(counted) * COVERAGE))
+    bitmaps = [word_bitmap(searcher, p) for p in counted]
+    base = (1 << doc_count) - 1
+    for f in filters:
+        base &= field_bitmap(searcher, [f.fieldname], f.text)
+    # at_least[j]: the documents with at least j of the words (bitwise, a few big-int ops).
+    at_least = [base] + [0] * len(counted)
+    for bm in bitmaps:
+        for j in range(len(counted), 0, -1):
+            at_least[j] |= at_least[j - 1] & bm
+    total = at_least[need].bit_count()
+    # The items with the most words first (by document number within a count), then by idf.
+    best: list[int] = []
+    for j in range(len(counted), need - 1, -1):
+        exactly = at_least[j] & ~at_least[j + 1] if j < len(counted) else at_least[j]
+        best.extend(_low_bits(exactly, 3 * limit - len(best)))
+        if len(best) >= 3 * limit:
+            break
+    idf = [math.log(doc_count / (p.df + 1)) + 1.0 for p in counted]
+    scored = [(sum(w for w, bm in zip(idf, bitmaps, strict=True) if bm >> d & 1), d) for d in best]
+    top = heapq.nlargest(limit, scored, key=lambda t: (t[0], -t[1]))
+    return top, total
+
+
+PHRASE_POOL = 60  # candidates per kind of a long query looked at for the text itself
+PHRASE_BONUS = 40.0  # above TITLE_BONUS: the text pasted from an item finds that item
+
+
+def pasted_text(text: str) -> re.Pattern | None:
+    """A pattern finding the characters of ``text`` in order, with anything that is not a
+    letter or digit between them (the punctuation and spaces the query lost)."""
+    chars = "".join(clean_query(text).split())
+    if len(chars) < 4:
+        return None
+    return re.compile(r"[\W_]*".join(re.escape(c) for c in chars), re.IGNORECASE)
+
+
+def _filters(req: SearchRequest) -> list:
+    return [
+        Term(name, value)
+        for name, value in (("gov", req.gov), ("year", req.year), ("stage", req.stage))
+        if value
+    ]
 
 
 class WhooshEngine:
@@ -316,6 +535,7 @@ class WhooshEngine:
                 return cached
         try:
             with self._search_lock:
+                self._warm(snap)
                 results = self._search(snap, words, req)
         except SearchUnavailable:
             raise
@@ -331,31 +551,41 @@ class WhooshEngine:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _query(self, searcher, words: list[str], req: SearchRequest, require_all: bool):
-        plan = plan_query(searcher.reader(), words, require_all)
+    def _warm(self, snap) -> None:
+        for searcher in snap.searchers.values():
+            if searcher.doc_count() > LARGE_INDEX and not searcher.__dict__.get("_portal_warm"):
+                searcher.__dict__["_portal_warm"] = True
+                warm_bitmaps(searcher)
+
+    def _query(self, searcher, words: list[str], req: SearchRequest, mode: str):
+        plan = plan_query(searcher.reader(), words, mode)
         if plan is None:
             return None
         q = plan.query()
-        filters = [
-            Term(name, value)
-            for name, value in (("gov", req.gov), ("year", req.year), ("stage", req.stage))
-            if value
-        ]
+        filters = _filters(req)
         return And([q, *filters]) if filters else q
 
     def _search(self, snap, words: list[str], req: SearchRequest) -> Results:
         kinds = [k for k in (req.kinds or sorted(snap.searchers)) if k in snap.searchers]
-        results = self._collect(snap, kinds, words, req, require_all=True)
+        results = self._collect(snap, kinds, words, req, ALL)
+        if not results.hits and len(words) >= LONG_QUERY:
+            # Not every longer word of a pasted sentence is in its source (the paste can
+            # cut a word so that the rest is segmented differently): the rarest ones are.
+            results = self._collect(snap, kinds, words, req, RAREST)
         if not results.hits and len(words) > 1:
-            results = self._collect(snap, kinds, words, req, require_all=False)
+            results = self._collect(snap, kinds, words, req, ANY)
             results.relaxed = bool(results.hits)
         if not results.hits:
             results.suggestion = self._suggest(snap, words)
         return results
 
-    def _collect(self, snap, kinds, words, req: SearchRequest, require_all: bool) -> Results:
+    def _collect(self, snap, kinds, words, req: SearchRequest, mode: str) -> Results:
         need = min(req.page * req.per_page, MAX_RESULTS)
         deadline = time.perf_counter() + self.time_limit
+        # A long query (a pasted sentence): a larger pool of candidates is collected and those
+        # that contain the text itself (punctuation and spaces aside) come first.
+        phrase = pasted_text(req.text) if len(words) >= LONG_QUERY else None
+        pool = max(need, PHRASE_POOL) if phrase is not None and req.sort != "date" else need
         candidates = []  # (sort key, kind, docnum, score)
         total = 0
         exact = True
@@ -365,35 +595,45 @@ class WhooshEngine:
         ordered = sorted(kinds, key=lambda k: snap.searchers[k].doc_count())
         for kind in ordered:
             searcher = snap.searchers[kind]
-            q = self._query(searcher, words, req, require_all)
-            if q is None:
-                by_type[kind] = 0
-                continue
             weight = self.weights.get(kind, 1.0)
-            if req.sort == "date":
-                inner = collectors.SortingCollector("date_sort", limit=need, reverse=True)
+            covered = None
+            if mode == ALL and phrase is not None and req.sort != "date":
+                covered = coverage_search(searcher, words, _filters(req), pool)
+            if covered is not None:
+                top_n, count = covered
             else:
-                # Small indexes count exactly; large ones skip low-scoring blocks.
-                inner = TopCollector(limit=need, usequality=searcher.doc_count() > LARGE_INDEX)
-            dc = DeadlineCollector(inner, deadline)
-            searcher.search_with_collector(q, dc)
-            res = dc.results()
-            partial = partial or dc.timed_out
-            if inner.computes_count() and not dc.timed_out:
-                count = inner.count()
-            else:
-                count = max(len(res.top_n), q.estimate_min_size(searcher.reader()))
-                exact = False
+                q = self._query(searcher, words, req, mode)
+                if q is None:
+                    by_type[kind] = 0
+                    continue
+                if req.sort == "date":
+                    inner = collectors.SortingCollector("date_sort", limit=need, reverse=True)
+                else:
+                    # Small indexes count exactly; large ones skip low-scoring blocks.
+                    inner = TopCollector(limit=pool, usequality=searcher.doc_count() > LARGE_INDEX)
+                dc = DeadlineCollector(inner, deadline)
+                searcher.search_with_collector(q, dc)
+                res = dc.results()
+                top_n = res.top_n
+                partial = partial or dc.timed_out
+                if inner.computes_count() and not dc.timed_out:
+                    count = inner.count()
+                else:
+                    count = max(len(res.top_n), q.estimate_min_size(searcher.reader()))
+                    exact = False
             by_type[kind] = count
             total += count
-            for rank, (score, docnum) in enumerate(res.top_n):
+            for rank, (score, docnum) in enumerate(top_n):
                 score = float(score)
-                if req.sort != "date" and rank < TITLE_CHECK:
+                if req.sort != "date" and (rank < TITLE_CHECK or phrase is not None):
+                    stored = searcher.stored_fields(docnum)
                     # Scores of different indexes are not comparable (a word in every title
                     # of a small index has a low idf): an item named by the words comes first.
-                    title = (searcher.stored_fields(docnum).get("title") or "").lower()
-                    if all(_in_title(w, title) for w in words):
+                    title = (stored.get("title") or "").lower()
+                    if rank < TITLE_CHECK and all(_in_title(w, title) for w in words):
                         score += TITLE_BONUS
+                    if phrase is not None and phrase.search(stored.get("body") or ""):
+                        score += PHRASE_BONUS
                 key = 0.0 if req.sort == "date" else -score * weight
                 candidates.append((key, kind, docnum, score * weight))
         if req.sort == "date":
