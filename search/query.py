@@ -174,7 +174,15 @@ def highlight_terms(words: list[str]) -> list[str]:
 # cost a step per posting and barely change the ranking). Words the index does not know, such
 # as a character cut off at either end of a pasted sentence, do not make such a query fail.
 
-LONG_QUERY = 4  # words: from here on a query is planned as above
+LONG_QUERY = 4  # words and ...
+LONG_QUERY_CHARS = 10  # ... letters or digits: from here on a query is planned as above
+
+
+def is_long(text: str, words: list[str]) -> bool:
+    """A sentence rather than a few words (老旧小区改造 is four words but a name)."""
+    return len(words) >= LONG_QUERY and len("".join(clean_query(text).split())) >= LONG_QUERY_CHARS
+
+
 REQUIRED_WORDS = 3  # required words of a long query (also bounds the relaxed any-word query)
 OPTIONAL_WORDS = 6  # words of a long query that only add to the score of the candidates
 
@@ -251,7 +259,9 @@ def word_plan(reader, word: str, doc_count: int) -> WordPlan | None:
 ALL, RAREST, ANY = "all", "rarest", "any"  # the tiers a search tries in turn
 
 
-def plan_query(reader, words: list[str], mode: str = ALL) -> QueryPlan | None:
+def plan_query(
+    reader, words: list[str], mode: str = ALL, long: bool | None = None
+) -> QueryPlan | None:
     """The plan of ``words`` on one index (see above); None when nothing can match.
 
     ``mode`` ALL: every word required (a long query: every word of two or more characters,
@@ -264,7 +274,9 @@ def plan_query(reader, words: list[str], mode: str = ALL) -> QueryPlan | None:
     unknown = [w for w, p in zip(words, plans, strict=True) if p is None]
     if not known:
         return None
-    if len(words) < LONG_QUERY:
+    if long is None:
+        long = len(words) >= LONG_QUERY
+    if not long:
         if mode == RAREST or (mode == ALL and unknown):
             return None  # no item has every word: the caller relaxes
         return QueryPlan(known, any_word=mode == ANY)
@@ -558,7 +570,7 @@ class WhooshEngine:
                 warm_bitmaps(searcher)
 
     def _query(self, searcher, words: list[str], req: SearchRequest, mode: str):
-        plan = plan_query(searcher.reader(), words, mode)
+        plan = plan_query(searcher.reader(), words, mode, is_long(req.text, words))
         if plan is None:
             return None
         q = plan.query()
@@ -568,7 +580,7 @@ class WhooshEngine:
     def _search(self, snap, words: list[str], req: SearchRequest) -> Results:
         kinds = [k for k in (req.kinds or sorted(snap.searchers)) if k in snap.searchers]
         results = self._collect(snap, kinds, words, req, ALL)
-        if not results.hits and len(words) >= LONG_QUERY:
+        if not results.hits and is_long(req.text, words):
             # Not every longer word of a pasted sentence is in its source (the paste can
             # cut a word so that the rest is segmented differently): the rarest ones are.
             results = self._collect(snap, kinds, words, req, RAREST)
@@ -584,7 +596,7 @@ class WhooshEngine:
         deadline = time.perf_counter() + self.time_limit
         # A long query (a pasted sentence): a larger pool of candidates is collected and those
         # that contain the text itself (punctuation and spaces aside) come first.
-        phrase = pasted_text(req.text) if len(words) >= LONG_QUERY else None
+        phrase = pasted_text(req.text) if is_long(req.text, words) else None
         pool = max(need, PHRASE_POOL) if phrase is not None and req.sort != "date" else need
         candidates = []  # (sort key, kind, docnum, score)
         total = 0
@@ -632,7 +644,9 @@ class WhooshEngine:
                     title = (stored.get("title") or "").lower()
                     if rank < TITLE_CHECK and all(_in_title(w, title) for w in words):
                         score += TITLE_BONUS
-                    if phrase is not None and phrase.search(stored.get("body") or ""):
+                    if phrase is not None and (
+                        phrase.search(stored.get("body") or "") or phrase.search(title)
+                    ):
                         score += PHRASE_BONUS
                 key = 0.0 if req.sort == "date" else -score * weight
                 candidates.append((key, kind, docnum, score * weight))
