@@ -484,7 +484,7 @@ def coverage_search(searcher, words: list[str], filters: list, limit: int):
 
 
 PHRASE_POOL = 60  # candidates per kind of a long query looked at for the text itself
-PHRASE_BONUS = 40.0  # above TITLE_BONUS: the text pasted from an item finds that item
+PHRASE_BONUS = 100.0  # above any weighted TITLE_BONUS: the pasted text finds its item
 
 
 def pasted_text(text: str) -> re.Pattern | None:
@@ -644,10 +644,12 @@ class WhooshEngine:
                     title = (stored.get("title") or "").lower()
                     if rank < TITLE_CHECK and all(_in_title(w, title) for w in words):
                         score += TITLE_BONUS
+                    # The text itself, whatever the kind's weight: a pasted sentence finds
+                    # the item it came from before items that only share its words.
                     if phrase is not None and (
                         phrase.search(stored.get("body") or "") or phrase.search(title)
                     ):
-                        score += PHRASE_BONUS
+                        score += PHRASE_BONUS / weight
                 key = 0.0 if req.sort == "date" else -score * weight
                 candidates.append((key, kind, docnum, score * weight))
         if req.sort == "date":
