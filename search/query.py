@@ -4,9 +4,18 @@ Why this is fast on 100,000 opinions when a plain single-index search is not:
 
 - one index per kind: a type filter searches one index; small kinds are never slowed by the
   large opinion index, and each index is reopened only when it changes;
-- words are matched as single index terms and all of them are required (an ``And`` of terms),
-  and only the top ``page * per_page`` are collected with Whoosh's block-quality skipping: no
-  exact total is counted when that would mean scoring every match (the page then says "about");
+- words are matched as single index terms, in the fields (title, body) whose index has them;
+  a query of a few words requires all of them (an ``And``, rarest first), and only the top
+  ``page * per_page`` are collected with Whoosh's block-quality skipping: no exact total is
+  counted when that would mean scoring every match (the page then says "about");
+- a word in more than 15% of a large index (建议, 问题) scores its idf once per document, so
+  every block of its postings has the same upper bound and the collector stops reading them
+  as soon as the top is full (``FrequentFlat``, ``TopCollector``): a query of common words
+  costs a few blocks, not a step per posting;
+- a long query (a sentence pasted from an opinion, see "query planning" below) is not an
+  ``And`` of ten words: items are counted against word bitmaps kept per index segment, those
+  with most of the words are ranked first and the pasted text itself is looked for in the
+  best of them; a character cut off at either end of the paste is never required;
 - a time limit per search returns the best hits found so far with an honest "partial" flag;
 - snippets are cut from the stored text with a regular expression (no re-analysis);
 - results are cached per process, keyed by the indexes' generation, so a changed index is never
@@ -166,13 +175,15 @@ def highlight_terms(words: list[str]) -> list[str]:
 
 # -- query planning ----------------------------------------------------------------------------
 #
-# A query of a few words requires every word. A longer one (a sentence pasted from an opinion)
-# is planned per index: its words are weighed by document frequency, the rarest few (at most
-# REQUIRED_WORDS) are required and find the candidates, the other selective words only add to
-# the score of those candidates (Whoosh's AndMaybe skips to the candidates in their postings),
-# and words in a large share of the index are left out of matching altogether (they would
-# cost a step per posting and barely change the ranking). Words the index does not know, such
-# as a character cut off at either end of a pasted sentence, do not make such a query fail.
+# A query of a few words requires every word (rarest first); if no item has them all, any of
+# them (``relaxed``). A longer one (a sentence pasted from an opinion) tries, per index and in
+# turn: ALL, answered by ``coverage_search`` below (items with most of its words); RAREST, when
+# that finds nothing: the rarest few selective words (at most REQUIRED_WORDS) are required and
+# find the candidates, the other selective words only add to the score of those candidates
+# (Whoosh's AndMaybe skips to the candidates in their postings) and words in a large share of
+# the index are left out (they would cost a step per posting and barely change the ranking);
+# ANY (relaxed): any of the REQUIRED_WORDS + 1 rarest. Words the index does not know, and a
+# character cut off at either end of the paste, never make a long query fail.
 
 LONG_QUERY = 4  # words and ...
 LONG_QUERY_CHARS = 10  # ... letters or digits: from here on a query is planned as above
@@ -299,14 +310,15 @@ def plan_query(
 
 # -- a long query without Whoosh's matchers -------------------------------------------------------
 #
-# Intersecting the postings of eight words with Whoosh's matchers steps through them one posting
+# Intersecting the postings of ten words with Whoosh's matchers steps through them one posting
 # at a time in Python (a pasted sentence took 150-350 ms at 100,000 opinions, and often found
-# nothing because a word cut by the paste is not in its source). A long query is answered from
-# whole posting blocks read into sets instead: an item must contain most (COVERAGE) of the
-# query's selective words; the candidates come from the postings of the few rarest of them (an
-# item that lacks all of those cannot reach the share), are counted against every selective
-# word with set intersections, and ranked by the idf of the words they contain. Frequent words
-# and single characters are not read at all.
+# nothing because a word cut by the paste is not in its source). A long query is answered with
+# bitmaps instead (a Python int per word, bit n for document n; and, or and bit counts run in
+# C): an item must contain most (COVERAGE) of the query's words, the items with the most words
+# come first (by idf within them), and the caller looks for the pasted text itself in the best
+# of them. A word's bitmap is built once per index segment from whole posting blocks and kept
+# for as long as the segment lives (deletions are masked when it is used); the most frequent
+# words of a large index are read when it is opened.
 
 COVERAGE = 0.6  # share of a long query's counted words an item must contain
 
