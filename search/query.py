@@ -323,9 +323,11 @@ def plan_query(
 COVERAGE = 0.6  # share of a long query's counted words an item must contain
 
 
-SEGMENT_BITMAPS = 4096  # (segment, field, term) bitmaps kept per process
+SEGMENT_BITMAPS = 4096  # (segment, field, term) bitmaps kept per process ...
+SEGMENT_BITMAP_BYTES = 64 << 20  # ... and at most this much memory (one bit per document)
 WARM_TERMS = 64  # most frequent words of each large segment read when an index is opened
 _segment_bitmaps: OrderedDict = OrderedDict()
+_bitmap_bytes = 0
 _warm_terms: dict[str, list[str]] = {}
 _bitmap_lock = threading.Lock()
 
@@ -387,11 +389,20 @@ def segment_bitmap(reader, fieldname: str, text: str) -> int:
                 return bm
     bm = _bitmap(_raw_ids(reader, fieldname, text), reader.doc_count_all())
     if seg is not None:
+        global _bitmap_bytes
         with _bitmap_lock:
+            if key not in _segment_bitmaps:
+                _bitmap_bytes += _size(bm)
             _segment_bitmaps[key] = bm
-            while len(_segment_bitmaps) > SEGMENT_BITMAPS:
-                _segment_bitmaps.popitem(last=False)
+            while _segment_bitmaps and (
+                len(_segment_bitmaps) > SEGMENT_BITMAPS or _bitmap_bytes > SEGMENT_BITMAP_BYTES
+            ):
+                _bitmap_bytes -= _size(_segment_bitmaps.popitem(last=False)[1])
     return bm
+
+
+def _size(bm: int) -> int:
+    return bm.bit_length() // 8 + 28
 
 
 def _live(reader) -> int:
