@@ -462,6 +462,16 @@ def _conjuncts(query) -> list:
     return list(query.subqueries) if isinstance(query, And) else [query]
 
 
+def _all_bits(x: int) -> list[int]:
+    data = x.to_bytes((x.bit_length() + 7) // 8, "little")
+    out = []
+    for i, byte in enumerate(data):
+        if byte:
+            base = i << 3
+            out.extend(base + k for k in range(8) if byte >> k & 1)
+    return out
+
+
 def _low_bits(x: int, limit: int) -> list[int]:
     out = []
     while x and len(out) < limit:
@@ -471,7 +481,7 @@ def _low_bits(x: int, limit: int) -> list[int]:
     return out
 
 
-def coverage_search(searcher, words: list[str], filters: list, limit: int):
+def coverage_search(searcher, words: list[str], filters: list, limit: int, by_date: bool = False):
     """Top ``limit`` (score, docnum) of a long query and the number of items that contain
     enough of its words; None when the index knows none of its words (but a character cut off
     at either end)."""
@@ -493,6 +503,13 @@ def coverage_search(searcher, words: list[str], filters: list, limit: int):
         for j in range(len(counted), 0, -1):
             at_least[j] |= at_least[j - 1] & bm
     total = at_least[need].bit_count()
+    idf = [math.log(doc_count / (p.df + 1)) + 1.0 for p in counted]
+    if by_date:  # the newest of the same items (sorting by date finds what relevance finds)
+        dates = reader.column_reader("date_sort")
+        newest = heapq.nlargest(limit, _all_bits(at_least[need]), key=lambda d: (dates[d], -d))
+        return [
+            (sum(w for w, bm in zip(idf, bitmaps, strict=True) if bm >> d & 1), d) for d in newest
+        ], total
     # The items with the most words first (by document number within a count), then by idf.
     best: list[int] = []
     for j in range(len(counted), need - 1, -1):
@@ -500,7 +517,6 @@ def coverage_search(searcher, words: list[str], filters: list, limit: int):
         best.extend(_low_bits(exactly, 3 * limit - len(best)))
         if len(best) >= 3 * limit:
             break
-    idf = [math.log(doc_count / (p.df + 1)) + 1.0 for p in counted]
     scored = [(sum(w for w, bm in zip(idf, bitmaps, strict=True) if bm >> d & 1), d) for d in best]
     top = heapq.nlargest(limit, scored, key=lambda t: (t[0], -t[1]))
     return top, total
@@ -632,8 +648,10 @@ class WhooshEngine:
             searcher = snap.searchers[kind]
             weight = self.weights.get(kind, 1.0)
             covered = None
-            if mode == ALL and phrase is not None and req.sort != "date":
-                covered = coverage_search(searcher, words, _filters(req), pool)
+            if mode == ALL and is_long(req.text, words):
+                covered = coverage_search(
+                    searcher, words, _filters(req), pool, by_date=req.sort == "date"
+                )
             if covered is not None:
                 top_n, count = covered
             else:

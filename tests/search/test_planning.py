@@ -144,6 +144,14 @@ def test_a_pasted_sentence_finds_the_opinion_it_came_from(ctx, opinions_indexed,
             assert first["type"] == "opinion", (pasted, first)
             found = db.session.get(Opinion, first["id"]).published_body
             assert "".join(found.split()).find(pasted) >= 0, (pasted, found)
+            # Sorting by date shows the same items, newest first.
+            by_relevance = client.get("/api/v1/search", query_string={"q": pasted}).get_json()
+            by_date = client.get(
+                "/api/v1/search", query_string={"q": pasted, "sort": "date"}
+            ).get_json()
+            assert by_date["total"] == by_relevance["total"]
+            dates = [h["date"] for h in by_date["items"] if h["date"]]
+            assert dates == sorted(dates, reverse=True)
     assert tried >= 3
 
 
