@@ -8,7 +8,11 @@ here is random characters; everything follows from ``--seed``.
   2,000-10,000 characters built from regulation sentences with the decision's topic woven in;
 - ``opinions(n, decisions)``: 50-500 characters each, most short, a few long;
 - ``queries(...)``: a few hundred 1-3 word queries drawn from the corpus: common words, rare
-  words, multi-word combinations and words that occur nowhere (no hits).
+  words, multi-word combinations and words that occur nowhere (no hits) (issue 6);
+- ``query_set(seed, ...)``: the query sets of issue 13, drawn with a seed so that the set the
+  engine is tuned on and the set it is reported on differ: 2-3 words from an opinion, single
+  words of the regulation, parts of titles, no-hit words and 12-25 characters pasted from an
+  opinion (with the id of the opinion they came from).
 
 Usage (prints a sample): .venv/bin/python bench/search_corpus.py [--seed 20261126]
 """
@@ -135,6 +139,39 @@ NO_HIT = [
     "tsunami",
     "volcano",
 ]
+# More words that occur nowhere in the corpus, so that query sets drawn with different seeds
+# do not share their whole no-hit class.
+NO_HIT_MORE = [
+    "引力波",
+    "暗物质",
+    "光刻机",
+    "基因编辑",
+    "脑机接口",
+    "超导体",
+    "极光观测",
+    "企鹅",
+    "椰子树",
+    "帆船赛",
+    "冲浪",
+    "潜水艇",
+    "空间站",
+    "小行星",
+    "quantum",
+    "spaceport",
+    "coral",
+    "glacier",
+    "submarine",
+    "neutrino",
+]
+TUNE_SEED = 20261127  # the query set the engine was tuned on (bench/search.py --tune-seed)
+# Query classes of bench/search.py (issue 13) and their share of a set.
+QUERY_CLASSES = (
+    ("words", 0.27),  # 2-3 words taken from one opinion
+    ("regulation", 0.23),  # a single word of the seed regulation
+    ("title", 0.14),  # part of a decision title
+    ("no-hit", 0.09),  # words that occur nowhere
+    ("pasted", 0.27),  # 12-25 characters pasted from one opinion
+)
 KINDS = ["实施方案", "专项规划", "管理办法", "改革方案", "建设规划", "工作方案", "实施意见"]
 UNITS = [
     "住建局",
@@ -319,6 +356,73 @@ class Corpus:
             k = rng.choice((2, 2, 3))
             out.append((f"{k} words", " ".join(rng.sample(words, k))))
         return out[:n]
+
+
+def query_set(
+    seed: int,
+    decisions: list[Decision],
+    opinions: list[tuple[int, str]],
+    n: int = 220,
+    exclude: frozenset[str] = frozenset(),
+) -> list[tuple[str, str, int]]:
+    """A query set drawn with ``seed`` (issue 13): (class, query, source opinion id or 0).
+
+    ``opinions`` are (id, published body) pairs as stored in the benchmark database, so that a
+    pasted sentence knows the opinion it came from. Queries in ``exclude`` (the other set, the
+    warm-up words) and duplicates are never drawn: each query is answered once per server.
+    """
+    import jieba
+
+    rng = random.Random(seed)
+    seen = set(exclude)
+    out: list[tuple[str, str, int]] = []
+
+    def add(cls: str, q: str, source: int = 0) -> bool:
+        key = " ".join(q.split())
+        if not key or key in seen:
+            return False
+        seen.add(key)
+        out.append((cls, q, source))
+        return True
+
+    def words_of(text: str) -> list[str]:
+        return [w for w in jieba.cut(text, HMM=False) if len(w) >= 2 and w.isalnum()]
+
+    sentences = seed_sentences()
+    targets = {cls: round(share * n) for cls, share in QUERY_CLASSES}
+    targets["pasted"] = n - sum(v for k, v in targets.items() if k != "pasted")
+    for cls, _share in QUERY_CLASSES:
+        want = len(out) + targets[cls]
+        tries = 0
+        while len(out) < want and tries < 100 * n:
+            tries += 1
+            if cls == "words":
+                _, body = rng.choice(opinions)
+                words = words_of(body)
+                if len(words) >= 3:
+                    add(cls, " ".join(rng.sample(words, rng.choice((2, 2, 3)))))
+            elif cls == "regulation":
+                words = words_of(rng.choice(sentences))
+                if words:
+                    add(cls, rng.choice(words))
+            elif cls == "title":
+                title = rng.choice(decisions).title
+                words = words_of(title)
+                if words:
+                    k = rng.randint(1, min(3, len(words)))
+                    start = rng.randint(0, len(words) - k)
+                    add(cls, "".join(words[start : start + k]))
+            elif cls == "no-hit":
+                pool = NO_HIT + NO_HIT_MORE
+                k = 1 if rng.random() < 0.6 else 2
+                add(cls, " ".join(rng.sample(pool, k)))
+            else:  # pasted: any 12-25 characters of one opinion, from any position
+                oid, body = rng.choice(opinions)
+                size = rng.randint(12, 25)
+                if len(body) > size:
+                    start = rng.randint(0, len(body) - size)
+                    add(cls, body[start : start + size], oid)
+    return out
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ cut into the same pieces on both sides (and indexing is faster).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -111,7 +112,7 @@ def ChineseAnalyzer():  # Whoosh's naming convention for analyzers
     return ChineseTokenizer()
 
 
-MAX_QUERY_WORDS = 8
+MAX_QUERY_WORDS = 12  # a pasted sentence of 25 characters has about as many
 
 
 def query_words(text: str) -> list[str]:
@@ -129,10 +130,15 @@ def query_words(text: str) -> list[str]:
 
 def sub_words(word: str) -> list[str]:
     """The shorter words inside ``word`` (search mode), for a word the index does not know."""
+    return list(_sub_words(word))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sub_words(word: str) -> tuple[str, ...]:
     init_jieba()
-    out = []
+    out: list[str] = []
     for w in jieba.cut_for_search(word, HMM=False):
         w = w.strip().lower()
         if w and w != word and _is_word(w) and w not in STOP_WORDS and w not in out:
             out.append(w)
-    return out
+    return tuple(out)

@@ -40,12 +40,57 @@ class IndexMissing(RuntimeError):
     pass
 
 
+FREQUENT_SHARE = 0.15  # a term in more than this share of an index's documents is frequent
+# A flat term's block quality is this much below its score: a block whose best possible score
+# only ties the hits already collected is skipped (ties keep the earlier document anyway).
+_TIE = 1.0 - 1e-6
+
+
+class FlatScorer(scoring.BaseScorer):
+    """A frequent term scores its idf once per document, however often it occurs there."""
+
+    def __init__(self, idf: float) -> None:
+        self.idf = idf
+        self._quality = idf * _TIE
+
+    def supports_block_quality(self):
+        return True
+
+    def score(self, matcher):
+        return self.idf
+
+    def max_quality(self):
+        return self._quality
+
+    def block_quality(self, matcher):
+        return self._quality
+
+
+class FrequentFlat(scoring.WeightingModel):
+    """TF-IDF, except that a term in more than ``FREQUENT_SHARE`` of the documents (建议, 问题,
+    居民 in opinions) counts once per document: every block of its postings has the same upper
+    bound, so once the top hits hold documents with every word the collector skips the rest of
+    its postings instead of scoring tens of thousands of them (with TF-IDF a common word has a
+    document repeating it in nearly every block, so nothing can be skipped)."""
+
+    def __init__(self, share: float = FREQUENT_SHARE) -> None:
+        self.share = share
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        parent = searcher.get_parent()  # idf and document frequency are global statistics
+        idf = parent.idf(fieldname, text)
+        if parent.doc_frequency(fieldname, text) > self.share * parent.doc_count_all():
+            return FlatScorer(idf)
+        return scoring.TF_IDFScorer(searcher.term_info(fieldname, text).max_weight(), idf)
+
+
 def weighting_for(doc_count: int):
-    """BM25F for the small indexes. TF-IDF for the large ones: its per-block upper bounds let
-    the top hits be found while skipping most blocks of a common word's postings (BM25F's do
-    not, and scoring 80,000 matches in Python takes 300 ms); opinions are short, so the length
-    normalisation BM25F adds matters little there."""
-    return scoring.TF_IDF() if doc_count > LARGE_INDEX else scoring.BM25F()
+    """BM25F for the small indexes. For the large ones TF-IDF with frequent terms flat
+    (``FrequentFlat``): its per-block upper bounds let the top hits be found while skipping most
+    blocks of a common word's postings (BM25F's do not, and scoring 80,000 matches in Python
+    takes 300 ms); opinions are short, so the length normalisation BM25F adds matters little
+    there."""
+    return FrequentFlat() if doc_count > LARGE_INDEX else scoring.BM25F()
 
 
 @contextmanager
