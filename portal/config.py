@@ -142,6 +142,7 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.RATELIMIT_ENABLED = False
         self.PREFERRED_URL_SCHEME = "http"
+        self.PUBLIC_URL = "http://localhost"  # the test client's host
         # Cheap hashing in tests; test_users asserts the production default separately.
         self.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name
         self.PAGE_CACHE_SECONDS = 0  # tests see every change at once; test_page_cache turns it on

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -46,3 +46,11 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
 
 def pages(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
+
+
+def public_root() -> str:
+    """The portal's public address (``PORTAL_PUBLIC_URL``, see ``portal.config``) without a
+    trailing slash. Absolute links in feeds, the sitemap, open data, calendars and e-mails are
+    built on it, never on the request's ``Host`` or ``X-Forwarded-Host``: a client chooses those,
+    and a cached page would hand its links to every later visitor."""
+    return str(current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")

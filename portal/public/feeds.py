@@ -39,6 +39,7 @@ from portal.models.decision import Decision
 from portal.models.document import Document, DocumentKind
 from portal.models.org import Government
 from portal.public import bp
+from portal.public._util import public_root
 from portal.public.cache import cached_page
 from portal.services import decisions as decision_service
 
@@ -496,7 +497,7 @@ def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs) -> ET.
 
 
 def _absolute(path: str) -> str:
-    return request.url_root.rstrip("/") + path
+    return public_root() + path
 
 
 def render_feed(
@@ -506,7 +507,7 @@ def render_feed(
     _sub(feed, "id", tag_uri(key))
     _sub(feed, "title", title, type="text")
     _sub(feed, "updated", _stamp(updated))
-    self_url = request.base_url + (
+    self_url = _absolute(request.path) + (
         f"?lang={request.args['lang']}" if "lang" in request.args else ""
     )
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)

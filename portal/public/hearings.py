@@ -4,6 +4,7 @@ the iCalendar file, and the partials of the home page and the decision dossier."
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -27,7 +28,7 @@ from wtforms.validators import Length, Optional
 from portal import clock, labels, transaction
 from portal.extensions import client_address, limiter
 from portal.public import bp
-from portal.public._util import page_args, pages
+from portal.public._util import page_args, pages, public_root
 from portal.public.cache import cached_page
 from portal.rules.errors import RuleViolation
 from portal.services import decisions as decision_service
@@ -146,8 +147,8 @@ def hearing_ics(hearing_id: int):
     hearing = _public_hearing_or_404(hearing_id)
     body = hearing_calendar.icalendar(
         hearing,
-        url=url_for("public.hearing_show", hearing_id=hearing.id, _external=True),
-        host=request.host.split(":")[0] or "decision-portal",
+        url=public_root() + url_for("public.hearing_show", hearing_id=hearing.id),
+        host=urlsplit(public_root()).hostname or "decision-portal",
         now=clock.now(),
     )
     return Response(
@@ -252,11 +253,10 @@ def qr_svg(registration) -> Markup:
     It holds the back office's check-in address with the check-in code, so staff at the door
     scan it and confirm; the receipt code (which allows cancellation) is not in it.
     """
-    target = url_for(
+    target = public_root() + url_for(
         "admin.hearing_check_in",
         hearing_id=registration.hearing_id,
         code=registration.checkin_code,
-        _external=True,
     )
     qr = segno.make(target, error="m")
     svg = qr.svg_inline(scale=4, border=4, title=_("Check-in code"), dark="#000", light="#fff")

@@ -53,6 +53,7 @@ from portal.models.consultation import Consultation
 from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.public import bp
+from portal.public._util import public_root
 from portal.public.cache import cached_page
 from portal.services import decisions as decision_service
 from portal.services.exports import neutralise
@@ -70,7 +71,7 @@ def public_base() -> str:
     """The portal's public address without a trailing slash: ``PUBLIC_URL`` (``PORTAL_PUBLIC_URL``,
     with the default of ``portal.config``), never the request's ``Host`` header, which a client
     chooses and a cache would then serve to everyone."""
-    return (_setting("PUBLIC_URL") or request.host_url).rstrip("/")
+    return (_setting("PUBLIC_URL") or public_root()).rstrip("/")
 
 
 def absolute(path: str) -> str:

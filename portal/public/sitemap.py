@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Response, current_app, request
+from flask import Response, current_app
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -28,6 +28,7 @@ from portal.extensions import db
 from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.public import bp
+from portal.public._util import public_root
 from portal.public.cache import cached_page
 from portal.services import decisions as decision_service
 from portal.services.opinions import OpinionStatus
@@ -38,6 +39,9 @@ STATIC_PAGES = (
     "/decisions",
     "/catalogs",
     "/hearings",
+    "/consultations",
+    "/publications",
+    "/deadlines",
     "/statistics",
     "/data",
     "/proposals/new",
@@ -105,7 +109,7 @@ def urls(now: datetime) -> list[tuple[str, datetime | None]]:
 @cached_page
 def sitemap():
     now = clock.now()
-    root = request.url_root.rstrip("/")
+    root = public_root()
     ET.register_namespace("", NS)
     urlset = ET.Element(f"{{{NS}}}urlset")
     newest = None
@@ -124,7 +128,7 @@ def sitemap():
 @bp.get("/robots.txt")
 def robots():
     lines = ["User-agent: *", *(f"Disallow: {p}" for p in ROBOTS_DISALLOW), ""]
-    lines.append(f"Sitemap: {request.url_root.rstrip('/')}/sitemap.xml")
+    lines.append(f"Sitemap: {public_root()}/sitemap.xml")
     response = Response("\n".join(lines) + "\n", mimetype="text/plain")
     response.charset = "utf-8"
     response.headers["Cache-Control"] = "public, max-age=86400"
