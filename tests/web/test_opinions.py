@@ -23,7 +23,7 @@ def open_id() -> int:
 
 
 def rows() -> list[Opinion]:
-    return list(db.session.scalars(sa.select(Opinion)).all())
+    return list(db.session.scalars(sa.select(Opinion).order_by(Opinion.id)).all())
 
 
 def form(**overrides) -> dict:
