@@ -150,6 +150,17 @@ def _per_decision(query) -> list[tuple[Decision, int]]:
 # -- the kinds of work ----------------------------------------------------------------------------
 
 
+def _per_decision_group(key: str, label: str, query, endpoint: str, **args) -> Group:
+    """A group of one item per decision, from a query of ``(decision_id, count)`` rows, each
+    linking to ``endpoint`` for that decision (with ``args`` as extra URL parameters)."""
+    group = Group(key, label)
+    for d, n in _per_decision(query):
+        group.items.append(
+            Item(key, "", n, endpoint, {"decision_id": d.id, **args}, decision=d, title=d.title)
+        )
+    return group
+
+
 def opinions_to_moderate(government_id: int) -> Group:
     """Opinions received and not yet published or withheld, per decision (moderators)."""
     query = (
@@ -158,20 +169,13 @@ def opinions_to_moderate(government_id: int) -> Group:
         .where(*_scope(government_id, None), Opinion.status == OpinionStatus.RECEIVED)
         .group_by(Opinion.decision_id)
     )
-    group = Group("moderate", N_("Opinions to moderate"))
-    for d, n in _per_decision(query):
-        group.items.append(
-            Item(
-                "moderate",
-                "",
-                n,
-                "admin.decision_opinions",
-                {"decision_id": d.id, "status": OpinionStatus.RECEIVED.value},
-                decision=d,
-                title=d.title,
-            )
-        )
-    return group
+    return _per_decision_group(
+        "moderate",
+        N_("Opinions to moderate"),
+        query,
+        "admin.decision_opinions",
+        status=OpinionStatus.RECEIVED.value,
+    )
 
 
 def feedback_to_moderate(government_id: int) -> Group:
@@ -182,20 +186,9 @@ def feedback_to_moderate(government_id: int) -> Group:
         .where(*_scope(government_id, None), PublicFeedback.status == OpinionStatus.RECEIVED)
         .group_by(PublicFeedback.decision_id)
     )
-    group = Group("moderate_feedback", N_("Public feedback to moderate"))
-    for d, n in _per_decision(query):
-        group.items.append(
-            Item(
-                "moderate_feedback",
-                "",
-                n,
-                "admin.decision_feedback",
-                {"decision_id": d.id},
-                decision=d,
-                title=d.title,
-            )
-        )
-    return group
+    return _per_decision_group(
+        "moderate_feedback", N_("Public feedback to moderate"), query, "admin.decision_feedback"
+    )
 
 
 def opinions_to_answer(government_id: int, unit_id: int | None) -> Group:
@@ -212,20 +205,9 @@ def opinions_to_answer(government_id: int, unit_id: int | None) -> Group:
         )
         .group_by(Opinion.decision_id)
     )
-    group = Group("answer", N_("Opinions to answer"))
-    for d, n in _per_decision(query):
-        group.items.append(
-            Item(
-                "answer",
-                "",
-                n,
-                "admin.decision_opinions",
-                {"decision_id": d.id, "status": "unanswered"},
-                decision=d,
-                title=d.title,
-            )
-        )
-    return group
+    return _per_decision_group(
+        "answer", N_("Opinions to answer"), query, "admin.decision_opinions", status="unanswered"
+    )
 
 
 def answers_to_release(government_id: int, unit_id: int | None) -> Group:
@@ -236,20 +218,12 @@ def answers_to_release(government_id: int, unit_id: int | None) -> Group:
         .where(*_scope(government_id, unit_id), Opinion.drafted_at.is_not(None))
         .group_by(Opinion.decision_id)
     )
-    group = Group("release", N_("Draft answers to preview and release"))
-    for d, n in _per_decision(query):
-        group.items.append(
-            Item(
-                "release",
-                "",
-                n,
-                "admin.decision_opinion_drafts",
-                {"decision_id": d.id},
-                decision=d,
-                title=d.title,
-            )
-        )
-    return group
+    return _per_decision_group(
+        "release",
+        N_("Draft answers to preview and release"),
+        query,
+        "admin.decision_opinion_drafts",
+    )
 
 
 def reports_to_publish(government_id: int, unit_id: int | None, now: datetime) -> Group:
@@ -466,20 +440,9 @@ def flag_requests(government_id: int) -> Group:
         .where(*_scope(government_id, None), FlagRequest.status == FlagRequestStatus.PENDING)
         .group_by(FlagRequest.decision_id)
     )
-    group = Group("flags", N_("Flag requests to confirm or reject"))
-    for d, n in _per_decision(query):
-        group.items.append(
-            Item(
-                "flags",
-                "",
-                n,
-                "admin.decision_corrections",
-                {"decision_id": d.id},
-                decision=d,
-                title=d.title,
-            )
-        )
-    return group
+    return _per_decision_group(
+        "flags", N_("Flag requests to confirm or reject"), query, "admin.decision_corrections"
+    )
 
 
 def legality_reviews(government_id: int) -> Group:
