@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _no_shared_cookies(wsgi_app):
+    """A response that sets a cookie (the session, the language) is never stored by a shared
+    cache: its ``Cache-Control: public`` becomes ``private, no-cache``. Checked on the final
+    headers, after Flask has saved the session."""
+
+    def middleware(environ, start_response):
+        def start(status, headers, exc_info=None):
+            names = {name.lower() for name, _ in headers}
+            if "set-cookie" in names:
+                for i, (name, value) in enumerate(headers):
+                    if name.lower() == "cache-control" and "public" in value:
+                        headers[i] = (name, "private, no-cache")
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return middleware
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
@@ -29,6 +47,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     if app.config.get("PROXY_FIX"):
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    app.wsgi_app = _no_shared_cookies(app.wsgi_app)  # type: ignore[method-assign]
 
     _init_extensions(app)
     app.url_map.converters["int"] = _DatabaseInt
@@ -100,23 +120,20 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)  # the public JSON write endpoints use no cookies (public contract)
 
 
+# No nonce: the site ships no inline script (JavaScript, where any, is a file from 'self'), so
+# the header is the same for every response and a page can be served from a shared cache.
 CSP = (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 
 def _register_security(app: Flask) -> None:
-    @app.before_request
-    def _nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-
     @app.after_request
     def _headers(response):
-        nonce = getattr(g, "csp_nonce", "") or secrets.token_urlsafe(16)
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
+        h.setdefault("Content-Security-Policy", CSP)
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         h.setdefault("X-Frame-Options", "DENY")

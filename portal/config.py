@@ -58,6 +58,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
         self.PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "10") or 0)
+        # Freshness a browser or reverse proxy may give a public page (Cache-Control).
+        self.HTTP_MAX_AGE = int(env("HTTP_MAX_AGE", "10") or 0)
         self.MAIL_DIR = env("MAIL_DIR") or str(folder / "outbox-mail")
         self.MAIL_SERVER = env("MAIL_SERVER")
         self.MAIL_PORT = int(env("MAIL_PORT", "25") or 25)

@@ -20,7 +20,8 @@ def _normalise(value: str | None) -> str | None:
 def select_locale() -> str:
     chosen = _normalise(request.args.get("lang"))
     if chosen:
-        g.set_lang_cookie = chosen
+        if _normalise(request.cookies.get(LANG_COOKIE)) != chosen:
+            g.set_lang_cookie = chosen  # remembered once; a repeat read stays cacheable
         return chosen
     return _normalise(request.cookies.get(LANG_COOKIE)) or "zh_CN"
 

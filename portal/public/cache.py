@@ -2,9 +2,17 @@
 
 Anonymous GET pages are the same for everyone with the same URL, language and text size, so
 each process keeps them for ``PORTAL_PAGE_CACHE_SECONDS`` (default 10; 0 turns it off). A page
-may therefore lag an edit by that many seconds. The CSP nonce of a cached page is replaced by
-the current request's nonce; responses that set state (flashed messages, signed-in staff,
-errors) are never cached. The cache is a bounded LRU, so varying query strings cannot grow it.
+may therefore lag an edit by that many seconds. Responses that set state (flashed messages,
+signed-in staff, errors) are never cached. The cache is a bounded LRU, so varying query strings
+cannot grow it.
+
+HTTP caching, whether the micro-cache is on or off: an anonymous page gets a strong ETag (a
+hash of the page as rendered, so it changes exactly when what the page shows changes), answers
+``If-None-Match`` with 304, and says ``Cache-Control: public, max-age=N, s-maxage=N`` with
+``N = PORTAL_HTTP_MAX_AGE`` (default 10 seconds), so a reverse proxy may serve it that long.
+A page seen by signed-in staff or carrying a flashed message is ``private, no-cache``. The
+pages carry no per-response value (the CSP has no nonce: the public site ships no inline
+script), so one rendering serves every visitor of the same URL, language and text size.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Response, current_app, g, request, session
+from flask import Response, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -29,7 +37,6 @@ class Entry:
     status: int
     mimetype: str
     headers: list[tuple[str, str]]
-    nonce: str
     expires: float
 
 
@@ -76,12 +83,29 @@ def _cacheable_request() -> bool:
     )
 
 
+def _http_caching(response: Response, shared: bool) -> Response:
+    """Validators and freshness for a GET page (see the module docstring)."""
+    if request.method != "GET" or response.status_code != 200 or response.direct_passthrough:
+        return response
+    if not shared:
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
+    if "ETag" not in response.headers:
+        response.add_etag()
+    if "Cache-Control" not in response.headers:
+        age = int(current_app.config.get("HTTP_MAX_AGE", 10))
+        response.headers["Cache-Control"] = f"public, max-age={age}, s-maxage={age}"
+    return response.make_conditional(request)
+
+
 def cached_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         ttl = current_app.config.get("PAGE_CACHE_SECONDS", 0)
-        if ttl <= 0 or not _cacheable_request():
-            return view(*args, **kwargs)
+        shared = _cacheable_request()
+        if ttl <= 0 or not shared:
+            response = current_app.make_response(view(*args, **kwargs))
+            return _http_caching(response, shared)
         key = (
             request.endpoint,
             request.full_path,
@@ -89,19 +113,13 @@ def cached_page(view: Callable) -> Callable:
             request.cookies.get("portal_large_text") == "1",
         )
         cache = _cache()
-        nonce = g.get("csp_nonce", "")
         entry = cache.get(key)
         if entry is not None:
-            body = (
-                entry.body.replace(entry.nonce.encode(), nonce.encode())
-                if entry.nonce
-                else entry.body
-            )
-            response = Response(body, status=entry.status, mimetype=entry.mimetype)
+            response = Response(entry.body, status=entry.status, mimetype=entry.mimetype)
             for name, value in entry.headers:
                 response.headers[name] = value
             return response.make_conditional(request)
-        response = current_app.make_response(view(*args, **kwargs))
+        response = _http_caching(current_app.make_response(view(*args, **kwargs)), shared)
         if response.status_code == 200 and not response.direct_passthrough:
             cache.put(
                 key,
@@ -114,7 +132,6 @@ def cached_page(view: Callable) -> Callable:
                         for k, v in response.headers.items()
                         if k in ("ETag", "Cache-Control", "Last-Modified")
                     ],
-                    nonce=nonce,
                     expires=time.monotonic() + ttl,
                 ),
             )
