@@ -14,7 +14,7 @@ from portal.models.correction import Correction
 from portal.models.decision import Decision
 from portal.models.opinion import Opinion
 from portal.services.opinions import AdoptionStatus, OpinionStatus
-from tests.conftest import NOW, login, text_of
+from tests.conftest import NOW, answerer_of, login, text_of
 
 NEW_REASON = "经复核，该意见已在修改稿第二条中部分采纳。"
 
@@ -29,6 +29,7 @@ def reported() -> tuple[Decision, Opinion]:
             Opinion.status == OpinionStatus.PUBLISHED,
             Opinion.adoption == AdoptionStatus.NOT_ADOPTED,
         )
+        .order_by(Opinion.id)
         .limit(1)
     )
     return d, op
@@ -96,9 +97,10 @@ def test_before_the_report_is_published_answers_change_freely(client, demo):
         sa.select(Opinion)
         .join(Decision, Decision.id == Opinion.decision_id)
         .where(Decision.title != REPORT_DECISION, Opinion.status == OpinionStatus.PUBLISHED)
+        .order_by(Opinion.id)
         .limit(1)
     )
-    login(client, "urban.undertaker")  # issue 12: the decision's own unit
+    login(client, answerer_of(op.decision).username)  # issue 12: the decision's own unit
     assert answer(client, op.decision, op).status_code == 302
     released = client.post(
         f"/admin/decisions/{op.decision_id}/opinions/drafts", data={"ids": op.id}
